@@ -1,0 +1,88 @@
+package dev.switchboard.controlplane.security;
+
+import dev.switchboard.controlplane.audit.AuditEvent;
+import dev.switchboard.controlplane.audit.AuditLog;
+import dev.switchboard.controlplane.errors.InvalidInput;
+import dev.switchboard.controlplane.errors.NotFound;
+import dev.switchboard.controlplane.web.RequestIds;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import java.util.Map;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.transaction.reactive.TransactionalOperator;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/** Create, list and revoke API tokens (admin). The token is shown once, in the creation answer. */
+@RestController
+@RequestMapping("/api/v1/tokens")
+class TokenController {
+
+    record CreateToken(@NotBlank @Size(max = 100) String name,
+                       @NotBlank @Pattern(regexp = "viewer|operator|admin|router",
+                               message = "must be one of viewer, operator, admin, router") String role) {
+    }
+
+    record CreatedToken(long id, String name, String role, String token) {
+    }
+
+    private final ApiTokenStore store;
+    private final AuditLog audit;
+    private final TransactionalOperator tx;
+
+    TokenController(ApiTokenStore store, AuditLog audit, TransactionalOperator tx) {
+        this.store = store;
+        this.audit = audit;
+        this.tx = tx;
+    }
+
+    @PostMapping
+    @ResponseStatus(HttpStatus.CREATED)
+    Mono<CreatedToken> create(@Valid @RequestBody CreateToken request, @AuthenticationPrincipal Caller caller,
+                              ServerWebExchange exchange) {
+        String token = TokenHashes.newToken();
+        Role role = Role.fromWire(request.role());
+        return store.insert(request.name(), role, TokenHashes.sha256(token), caller.name())
+                .flatMap(id -> audit.append(AuditEvent.of(caller, "token.created", null, null,
+                                null, Map.of("id", id, "name", request.name(), "role", role.wireName()),
+                                "", RequestIds.of(exchange).orElse(null)))
+                        .thenReturn(new CreatedToken(id, request.name(), role.wireName(), token)))
+                .as(tx::transactional);
+    }
+
+    @GetMapping
+    Flux<ApiTokenStore.TokenRow> list() {
+        return store.list();
+    }
+
+    @DeleteMapping("/{id}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    Mono<Void> revoke(@PathVariable String id, @AuthenticationPrincipal Caller caller, ServerWebExchange exchange) {
+        long tokenId;
+        try {
+            tokenId = Long.parseLong(id);
+        } catch (NumberFormatException e) {
+            return Mono.error(new InvalidInput("id", "integer", "must be a token id (an integer)"));
+        }
+        return store.exists(tokenId)
+                .flatMap(exists -> exists ? store.revoke(tokenId) : Mono.error(new NotFound("token", id)))
+                .flatMap(revoked -> revoked
+                        ? audit.append(AuditEvent.of(caller, "token.revoked", null, null, null,
+                        Map.of("id", tokenId), "", RequestIds.of(exchange).orElse(null)))
+                        : Mono.empty())
+                .as(tx::transactional)
+                .then();
+    }
+}
