@@ -86,19 +86,22 @@ public class TenantStore {
         if (wanted.isEmpty()) {
             return Flux.empty();
         }
-        List<String> keys = new ArrayList<>();
-        for (TenantIdentifier i : wanted) {
-            keys.add(i.provider() + "\u0000" + i.kind() + "\u0000" + i.value());
-        }
         Map<String, String> owner = new java.util.HashMap<>();
         for (TenantIdentifier i : wanted) {
-            owner.put(i.provider() + "\u0000" + i.kind() + "\u0000" + i.value(), i.tenantId());
+            owner.put(key(i), i.tenantId());
         }
-        return db.sql("SELECT provider, kind, value, tenant_id FROM tenant_identifiers "
-                        + "WHERE provider || chr(0) || kind || chr(0) || value = ANY(:keys)")
-                .bind("keys", keys.toArray(new String[0]))
+        return db.sql("SELECT i.provider, i.kind, i.value, i.tenant_id FROM tenant_identifiers i "
+                        + "JOIN unnest(:p::text[], :k::text[], :v::text[]) AS w(provider, kind, value) "
+                        + "USING (provider, kind, value)")
+                .bind("p", wanted.stream().map(TenantIdentifier::provider).toArray(String[]::new))
+                .bind("k", wanted.stream().map(TenantIdentifier::kind).toArray(String[]::new))
+                .bind("v", wanted.stream().map(TenantIdentifier::value).toArray(String[]::new))
                 .map((row, meta) -> identifier(row)).all()
-                .filter(i -> !i.tenantId().equals(owner.get(i.provider() + "\u0000" + i.kind() + "\u0000" + i.value())));
+                .filter(i -> !i.tenantId().equals(owner.get(key(i))));
+    }
+
+    private static String key(TenantIdentifier i) {
+        return i.provider() + "/" + i.kind() + "/" + i.value();
     }
 
     /**
