@@ -1,0 +1,105 @@
+package dev.switchboard.controlplane.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.testing.PostgresTestDatabase;
+import dev.switchboard.testing.TcpProxy;
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.http.MediaType;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+/**
+ * PostgreSQL goes away under the running app (a proxy between them is cut): changes answer 503 problems,
+ * readiness goes DOWN, nothing is half applied; when it is back the app recovers without a restart.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "switchboard.security.bootstrap-admin-token=outage-admin",
+        "logging.structured.format.console=",
+})
+class DatabaseOutageTest {
+
+    static final PostgresTestDatabase DATABASE = PostgresTestDatabase.create();
+    static final TcpProxy PROXY = new TcpProxy(DATABASE.host(), DATABASE.port());
+
+    @DynamicPropertySource
+    static void database(DynamicPropertyRegistry registry) {
+        DATABASE.springProperties().forEach((key, value) -> registry.add(key, () -> value));
+        registry.add("spring.r2dbc.url", () -> DATABASE.r2dbcUrlVia(PROXY.port()));
+    }
+
+    @AfterAll
+    static void cleanUp() {
+        PROXY.close();
+        DATABASE.close();
+    }
+
+    @LocalServerPort
+    int port;
+
+    private WebTestClient client() {
+        return WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port).responseTimeout(Duration.ofSeconds(30))
+                .defaultHeader("Authorization", "Bearer outage-admin").build();
+    }
+
+    private int setPercentage(String flag, int percentage) {
+        return client().put().uri("/api/v1/flags/{f}/percentage", flag).contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("percentage", percentage, "reason", "outage test")).exchange()
+                .expectBody().returnResult().getStatus().value();
+    }
+
+    private int readiness() {
+        return client().get().uri("/actuator/health/readiness").exchange().expectBody().returnResult().getStatus().value();
+    }
+
+    private static void eventually(Supplier<Boolean> condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
+        while (!condition.get()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not reached within 40 s: " + what);
+            }
+            Thread.sleep(250);
+        }
+    }
+
+    @Test
+    void databaseDownGives503AndReadinessDownThenRecoversWithoutRestart() throws InterruptedException {
+        String flag = "outage_flag";
+        client().post().uri("/api/v1/flags").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("name", flag, "description", "d")).exchange().expectStatus().isCreated();
+        assertThat(setPercentage(flag, 10)).isEqualTo(200);
+        assertThat(readiness()).isEqualTo(200);
+
+        PROXY.cut();
+
+        client().put().uri("/api/v1/flags/{f}/percentage", flag).contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("percentage", 20, "reason", "during outage")).exchange()
+                .expectStatus().isEqualTo(503)
+                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectHeader().exists("Retry-After")
+                .expectBody().jsonPath("$.detail").value(d -> assertThat(d.toString()).contains("database"))
+                .jsonPath("$.trace").doesNotExist();
+        client().get().uri("/api/v1/flags/{f}", flag).exchange().expectStatus().isEqualTo(503);
+        eventually(() -> readiness() == 503, "readiness DOWN");
+        // liveness stays UP: the process is fine, it is the database that is away (no restart loop)
+        client().get().uri("/actuator/health/liveness").exchange().expectStatus().isOk();
+
+        PROXY.restore();
+
+        eventually(() -> readiness() == 200, "readiness UP again");
+        eventually(() -> setPercentage(flag, 25) == 200, "changes accepted again");
+        // the change attempted during the outage was not applied, not even partly
+        client().get().uri("/api/v1/flags/{f}", flag).exchange().expectStatus().isOk().expectBody()
+                .jsonPath("$.percentage").isEqualTo(25)
+                .jsonPath("$.revision").isEqualTo(3);
+        client().get().uri("/api/v1/audit?flag={f}&reason=x", flag).exchange().expectStatus().isOk()
+                .expectBody().jsonPath("$.items[?(@.reason == 'during outage')]").isEmpty();
+    }
+}
