@@ -24,6 +24,7 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /** Create, list and revoke API tokens (admin). The token is shown once, in the creation answer. */
 @RestController
@@ -52,14 +53,15 @@ class TokenController {
     @ResponseStatus(HttpStatus.CREATED)
     Mono<CreatedToken> create(@Valid @RequestBody CreateToken request, @AuthenticationPrincipal Caller caller,
                               ServerWebExchange exchange) {
-        String token = TokenHashes.newToken();
         Role role = Role.fromWire(request.role());
-        return store.insert(request.name(), role, TokenHashes.sha256(token), caller.name())
-                .flatMap(id -> audit.append(AuditEvent.of(caller, "token.created", null, null,
-                                null, Map.of("id", id, "name", request.name(), "role", role.wireName()),
-                                "", RequestIds.of(exchange).orElse(null)))
-                        .thenReturn(new CreatedToken(id, request.name(), role.wireName(), token)))
-                .as(tx::transactional);
+        // SecureRandom may read /dev/urandom: generate off the event loop
+        return Mono.fromCallable(TokenHashes::newToken).subscribeOn(Schedulers.boundedElastic())
+                .flatMap(token -> store.insert(request.name(), role, TokenHashes.sha256(token), caller.name())
+                        .flatMap(id -> audit.append(AuditEvent.of(caller, "token.created", null, null,
+                                        null, Map.of("id", id, "name", request.name(), "role", role.wireName()),
+                                        "", RequestIds.of(exchange).orElse(null)))
+                                .thenReturn(new CreatedToken(id, request.name(), role.wireName(), token)))
+                        .as(tx::transactional));
     }
 
     @GetMapping

@@ -2,6 +2,7 @@ package dev.switchboard.controlplane.web;
 
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 import org.springframework.web.server.ServerWebExchange;
 
@@ -20,7 +21,12 @@ public final class RequestIds {
         if (incoming != null && SAFE.matcher(incoming).matches()) {
             return incoming;
         }
-        return UUID.randomUUID().toString();
+        // Not UUID.randomUUID(): it reads /dev/urandom and this runs on the event loop. A request id needs to be
+        // unique, not unguessable, so ThreadLocalRandom (no I/O, no lock) is enough.
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        long high = (random.nextLong() & ~0xF000L) | 0x4000L; // version 4
+        long low = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L; // IETF variant
+        return new UUID(high, low).toString();
     }
 
     public static Optional<String> of(ServerWebExchange exchange) {

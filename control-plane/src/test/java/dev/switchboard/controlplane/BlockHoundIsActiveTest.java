@@ -1,0 +1,27 @@
+package dev.switchboard.controlplane;
+
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/** Proves the BlockHound installation of {@link NoBlockingOnEventLoops} is live, so green tests mean something. */
+class BlockHoundIsActiveTest {
+
+    @Test
+    void sleepingOnANonBlockingThreadIsCaught() {
+        assertThatThrownBy(() -> Mono.delay(Duration.ofMillis(1))
+                .doOnNext(ignored -> {
+                    try {
+                        Thread.sleep(10);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                })
+                .subscribeOn(Schedulers.parallel())
+                .block(Duration.ofSeconds(5)))
+                .hasStackTraceContaining("Blocking call");
+    }
+}
