@@ -47,7 +47,7 @@ public class FlagDecider {
         this.properties = properties;
         this.revisions = new FlagRevisions(json);
         this.instanceId = identity.routerId();
-        readBackupRevisions();
+        readBackupRevisions(json);
         boolean streaming = properties.unleash().mode() == UnleashMode.STREAMING;
         this.primary = new DefaultUnleash(config(streaming, streaming ? new StreamWatcher() : revisions));
         if (streaming) {
@@ -118,12 +118,24 @@ public class FlagDecider {
         return builder.build();
     }
 
-    private void readBackupRevisions() {
+    /**
+     * unleash-client-java 11.2.1 in streaming mode writes the engine state wrapped as
+     * {"status_code":"Ok","value":{...}}, which the SDK itself cannot read back on the next start.
+     * Unwrap it before the SDK reads the file, so a cold start really begins from the last known state.
+     */
+    private void readBackupRevisions(JsonMapper json) {
         Path backup = Path.of(properties.unleash().backupFile());
         if (Files.isRegularFile(backup)) {
             try {
-                revisions.read(Files.readString(backup, StandardCharsets.UTF_8));
-            } catch (IOException e) {
+                String content = Files.readString(backup, StandardCharsets.UTF_8);
+                tools.jackson.databind.JsonNode root = json.readTree(content);
+                if (root.has("status_code") && root.path("value").isObject()) {
+                    content = json.writeValueAsString(root.path("value"));
+                    Files.writeString(backup, content, StandardCharsets.UTF_8);
+                    log.info("unwrapped streaming-mode backup file {} so the SDK can read it", backup);
+                }
+                revisions.read(content);
+            } catch (IOException | RuntimeException e) {
                 log.warn("could not read backup file {} for flag revisions: {}", backup, e.toString());
             }
         }
@@ -154,7 +166,8 @@ public class FlagDecider {
                 Unleash fallback = pollingFallback.getAndSet(null);
                 if (fallback != null) {
                     log.info("flag stream delivering again, polling fallback stopped");
-                    fallback.shutdown();
+                    // Decisions in flight may still hold the fallback client: shut it down a little later.
+                    watchdog.schedule(fallback::shutdown, 5, TimeUnit.SECONDS);
                 }
             }
         }

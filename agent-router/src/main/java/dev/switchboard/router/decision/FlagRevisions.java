@@ -57,6 +57,9 @@ public final class FlagRevisions implements UnleashSubscriber {
     public void read(String payload) {
         try {
             JsonNode root = json.readTree(payload);
+            if (root.path("value").isObject()) {
+                root = root.path("value"); // streaming-mode backup wrapper of SDK 11.2.1
+            }
             readFeatures(root.path("features"));
             for (JsonNode event : root.path("events")) {
                 readFeatures(event.path("features"));
@@ -80,7 +83,10 @@ public final class FlagRevisions implements UnleashSubscriber {
         }
         Matcher m = REV.matcher(feature.path("description").asString(""));
         if (m.find()) {
-            revisions.put(name, Long.parseLong(m.group(1)));
+            Long previous = revisions.put(name, Long.parseLong(m.group(1)));
+            if (previous == null || previous != Long.parseLong(m.group(1))) {
+                log.info("flag {} now at revision {}", name, m.group(1));
+            }
         }
     }
 }
