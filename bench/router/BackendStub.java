@@ -11,7 +11,7 @@ public class BackendStub {
         int port = Integer.parseInt(args[0]);
         byte[] answer = "{\"assistantId\":\"asst_bench\"}".getBytes(StandardCharsets.UTF_8);
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 1024);
-        server.setExecutor(Executors.newFixedThreadPool(8));
+        server.setExecutor(Executors.newFixedThreadPool(16));
         server.createContext("/", exchange -> {
             try (InputStream in = exchange.getRequestBody()) {
                 in.readAllBytes();

@@ -15,7 +15,7 @@ JSON
 cat > "$WORK/identifiers.json" <<JSON
 {"body":"{\"items\":[{\"provider\":\"vapi\",\"kind\":\"phone_number_id\",\"value\":\"pn_1\",\"tenantId\":\"acme\"}]}","etag":null}
 JSON
-java -Xmx256m bench/router/BackendStub.java "$STUB_PORT" > "$WORK/stub.log" 2>&1 &
+java -Xmx256m -Dsun.net.httpserver.nodelay=true bench/router/BackendStub.java "$STUB_PORT" > "$WORK/stub.log" 2>&1 &
 STUB=$!
 SERVER_PORT=$ROUTER_PORT SWITCHBOARD_CONTROL_PLANE_URL=http://127.0.0.1:9 SWITCHBOARD_CLIENT_TOKEN=bench \
 SWITCHBOARD_V1_URL=http://127.0.0.1:$STUB_PORT SWITCHBOARD_V2_URL=http://127.0.0.1:$STUB_PORT \
