@@ -1,0 +1,56 @@
+package dev.switchboard.router.intake;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.http.MediaType;
+import org.springframework.stereotype.Component;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The one place where router errors become HTTP: RFC 9457 problem+json naming the field and the rule. */
+@Component
+class ProblemResponses {
+
+    static final MediaType PROBLEM = MediaType.parseMediaType("application/problem+json");
+
+    private final JsonMapper json;
+
+    ProblemResponses(JsonMapper json) {
+        this.json = json;
+    }
+
+    Mono<ServerResponse> of(WebhookRejection rejection, String requestId) {
+        return of(rejection.status(), rejection.reason(), rejection.field(), rejection.getMessage(), requestId);
+    }
+
+    Mono<ServerResponse> of(int status, String reason, String field, String detail, String requestId) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("type", "https://switchboard.dev/problems/" + reason.replace('_', '-'));
+        body.put("title", title(status));
+        body.put("status", status);
+        body.put("detail", detail);
+        if (field != null) {
+            body.put("field", field);
+        }
+        body.put("rule", reason);
+        body.put("requestId", requestId);
+        return ServerResponse.status(status)
+                .contentType(PROBLEM)
+                .header("X-Request-ID", requestId)
+                .bodyValue(json.writeValueAsBytes(body));
+    }
+
+    private static String title(int status) {
+        return switch (status) {
+            case 400 -> "Bad Request";
+            case 401 -> "Unauthorized";
+            case 404 -> "Not Found";
+            case 413 -> "Payload Too Large";
+            case 415 -> "Unsupported Media Type";
+            case 502 -> "Bad Gateway";
+            case 504 -> "Gateway Timeout";
+            default -> "Error";
+        };
+    }
+}

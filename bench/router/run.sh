@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Router overhead benchmark: wrk against a backend stub directly vs through agent-router.
+# Usage: bench/router/run.sh   (from the repository root; needs wrk: apt-get install wrk)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+DUR=${DUR:-20s}
+STUB_PORT=${STUB_PORT:-19901}
+ROUTER_PORT=${ROUTER_PORT:-18181}
+WORK=$(mktemp -d)
+[ -f agent-router/target/agent-router.jar ] || mvn -B -q -pl agent-router -am -DskipTests package
+# Cold start without a control plane: flag state and identifiers come from the backup files (acme on v2).
+cat > "$WORK/unleash.json" <<JSON
+{"version":2,"features":[{"name":"voice_agent_v2","description":"rev=1","type":"release","project":"default","enabled":true,"stale":false,"impressionData":false,"strategies":[{"name":"flexibleRollout","parameters":{"rollout":"100","stickiness":"tenantId","groupId":"voice_agent_v2"},"constraints":[{"contextName":"tenantId","operator":"IN","values":["acme"],"inverted":false,"caseInsensitive":false}]}],"variants":[]}]}
+JSON
+cat > "$WORK/identifiers.json" <<JSON
+{"body":"{\"items\":[{\"provider\":\"vapi\",\"kind\":\"phone_number_id\",\"value\":\"pn_1\",\"tenantId\":\"acme\"}]}","etag":null}
+JSON
+java -Xmx256m -Dsun.net.httpserver.nodelay=true bench/router/BackendStub.java "$STUB_PORT" > "$WORK/stub.log" 2>&1 &
+STUB=$!
+SERVER_PORT=$ROUTER_PORT SWITCHBOARD_CONTROL_PLANE_URL=http://127.0.0.1:9 SWITCHBOARD_CLIENT_TOKEN=bench \
+SWITCHBOARD_V1_URL=http://127.0.0.1:$STUB_PORT SWITCHBOARD_V2_URL=http://127.0.0.1:$STUB_PORT \
+SWITCHBOARD_UNLEASH_BACKUP_FILE=$WORK/unleash.json SWITCHBOARD_IDENTIFIER_CACHE_FILE=$WORK/identifiers.json \
+SWITCHBOARD_ROUTER_SIGNATURES_VAPI_SECRET=bench_secret SWITCHBOARD_ROUTER_UNLEASH_MODE=POLLING \
+LOGGING_LEVEL_IO_GETUNLEASH=ERROR LOGGING_LEVEL_DEV_SWITCHBOARD=ERROR \
+java -Xmx512m -jar agent-router/target/agent-router.jar > "$WORK/router.log" 2>&1 &
+ROUTER=$!
+trap 'kill $ROUTER $STUB 2>/dev/null || true; rm -rf "$WORK"' EXIT
+for i in $(seq 1 60); do curl -sf "http://127.0.0.1:$ROUTER_PORT/actuator/health/readiness" >/dev/null && break; sleep 1; done
+STUB_URL=http://127.0.0.1:$STUB_PORT/webhooks/vapi
+ROUTER_URL=http://127.0.0.1:$ROUTER_PORT/webhooks/vapi
+echo "== warm-up"; wrk -t2 -c32 -d15s -s bench/router/vapi.lua "$ROUTER_URL" | grep -E "Requests/sec"
+wrk -t2 -c32 -d5s -s bench/router/vapi.lua "$STUB_URL" | grep -E "Requests/sec"
+# ~1,000 webhooks/s: 2 connections each pausing PACE_MS between requests
+for target in direct:$STUB_URL router:$ROUTER_URL; do
+  echo "== ~1000/s $target"; PACE_MS=${PACE_MS:-2} wrk -t2 -c2 -d$DUR --latency -s bench/router/vapi.lua "${target#*:}" | grep -E "Latency|50%|90%|99%|Requests/sec|Non-2xx"
+done
+for target in direct:$STUB_URL router:$ROUTER_URL; do
+  echo "== saturation $target"; wrk -t2 -c64 -d$DUR --latency -s bench/router/vapi.lua "${target#*:}" | grep -E "Latency|50%|90%|99%|Requests/sec|Non-2xx"
+done
