@@ -19,16 +19,16 @@ import java.util.Map;
 import java.util.UUID;
 
 /** A fresh voice-agent database with the v1 + v2 schema fixture, small data builders and independent checksums. */
-final class AgentDbFixture implements AutoCloseable {
+public final class AgentDbFixture implements AutoCloseable {
 
-    static final Instant NOW = Instant.parse("2025-06-01T12:00:00Z");
-    static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
+    public static final Instant NOW = Instant.parse("2025-06-01T12:00:00Z");
+    public static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
     static final List<String> ALL_TABLES = List.of("businesses", "voice_agent_config", "voice_calls",
             "voice_assistant_configs", "voice_assistant_metrics");
 
     final PostgresTestDatabase db;
 
-    AgentDbFixture() {
+    public AgentDbFixture() {
         db = PostgresTestDatabase.create();
         db.execute(resource("/schema/voice_agent_schema.sql"));
     }
@@ -45,7 +45,7 @@ final class AgentDbFixture implements AutoCloseable {
         return UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8)).toString();
     }
 
-    AgentDatabase database() {
+    public AgentDatabase database() {
         return new AgentDatabase(db.jdbcUrl(), db.user(), "");
     }
 
@@ -84,7 +84,7 @@ final class AgentDbFixture implements AutoCloseable {
         return id;
     }
 
-    void update(String sql, Object... params) {
+    public void update(String sql, Object... params) {
         try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < params.length; i++) {
                 ps.setObject(i + 1, params[i]);
@@ -95,11 +95,11 @@ final class AgentDbFixture implements AutoCloseable {
         }
     }
 
-    long count(String sql) {
+    public long count(String sql) {
         return Long.parseLong(String.valueOf(value(sql)));
     }
 
-    Object value(String sql) {
+    public Object value(String sql) {
         try (Connection c = db.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             return rs.next() ? rs.getObject(1) : null;
         } catch (SQLException e) {
@@ -127,7 +127,7 @@ final class AgentDbFixture implements AutoCloseable {
      * Checksums of every table of every schema (ours and the bookkeeping/backup ones, whatever exists), computed
      * independently of the production checksum code: same content ⇔ same map.
      */
-    Map<String, String> checksums() {
+    public Map<String, String> checksums() {
         Map<String, String> out = new LinkedHashMap<>();
         try (Connection c = db.connect(); Statement s = c.createStatement()) {
             s.execute("SET TimeZone TO 'UTC'");
@@ -160,7 +160,7 @@ final class AgentDbFixture implements AutoCloseable {
     }
 
     /** The standard small data set: a restaurant, a dental clinic and a retail shop, calls in and out of window. */
-    Standard standard() {
+    public Standard standard() {
         String rest = business("La Taberna", "restaurant");
         String dental = business("Clinica Sonrisa", "dental");
         String shop = business("Tienda Sol", "retail");
@@ -183,7 +183,7 @@ final class AgentDbFixture implements AutoCloseable {
         return new Standard(rest, dental, shop, restConfig, dentalConfig, shopConfig);
     }
 
-    record Standard(String restaurant, String dental, String shop, String restaurantConfig, String dentalConfig,
+    public record Standard(String restaurant, String dental, String shop, String restaurantConfig, String dentalConfig,
                     String shopConfig) {
     }
 
