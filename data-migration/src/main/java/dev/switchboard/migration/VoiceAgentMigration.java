@@ -122,7 +122,8 @@ public final class VoiceAgentMigration {
             BackupInfo backup = backups.create(connection, BackupStore.MIGRATION_TABLES, "before migrate "
                     + run.scope.ids().map(ids -> "of " + ids.size() + " tenant(s)").orElse("of all tenants"));
             run.backupId = Optional.of(backup.id());
-            listener.note("Backup " + backup.id() + " of " + backup.describe().substring(backup.id().length()).trim());
+            listener.note("Backup " + backup.id() + ": " + backup.describe()
+                    .substring(backup.describe().indexOf("  ", backup.id().length() + 2)).trim());
         }
         connection.setAutoCommit(false);
         try {

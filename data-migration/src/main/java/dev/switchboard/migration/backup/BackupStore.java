@@ -58,7 +58,7 @@ public final class BackupStore {
                     s.execute("CREATE TABLE " + copy + " AS SELECT * FROM " + Sessions.quote(table));
                     TableChecksum sum = TableChecksum.of(connection, copy);
                     counts.add(sum.rows());
-                    sums.add(sum.md5());
+                    sums.add(sum.sum());
                 }
             }
             try (PreparedStatement ps = connection.prepareStatement("INSERT INTO " + Bookkeeping.BACKUPS
@@ -141,7 +141,7 @@ public final class BackupStore {
             }
             for (int i = 0; i < backup.tables().size(); i++) {
                 TableChecksum now = TableChecksum.of(connection, Sessions.quote(backup.tables().get(i)));
-                if (now.rows() != backup.rowCounts().get(i) || !now.md5().equals(backup.checksums().get(i))) {
+                if (now.rows() != backup.rowCounts().get(i) || !now.sum().equals(backup.checksums().get(i))) {
                     throw new MigrationException(MigrationException.Kind.RESTORE_FAILED, "Restore of backup "
                             + backupId + " would not reproduce " + backup.tables().get(i) + " exactly (rows "
                             + now.rows() + " vs " + backup.rowCounts().get(i) + ", checksum differs: has its schema"

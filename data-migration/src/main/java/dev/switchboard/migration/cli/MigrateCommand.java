@@ -150,6 +150,7 @@ public final class MigrateCommand implements Callable<Integer> {
     /** One line per step and per 10 % of configs: for logs and CI (not a terminal). */
     static final class ProgressLines implements MigrationProgressListener {
         private final PrintWriter err;
+        private final long started = System.nanoTime();
         private long lastTenth = -1;
 
         ProgressLines(PrintWriter err) {
@@ -158,7 +159,8 @@ public final class MigrateCommand implements Callable<Integer> {
 
         @Override
         public void stepStarted(int number, int total, String title) {
-            err.println("[" + number + "/" + total + "] " + title + "...");
+            err.println("[" + number + "/" + total + "] " + title + "... (at "
+                    + String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - started) / 1e9) + " s)");
             err.flush();
             lastTenth = -1;
         }
