@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Benchmark of the voice-agent data migration (issue 7): 10,000 configs and 1,000,000 calls in a fresh database,
+# then one full LIVE migration with backup and verification, timed end to end (JVM start included).
+# Usage: bench/migration/run.sh            (PostgreSQL on 127.0.0.1:5432, trust auth, user postgres)
+# Env:   PGHOST/PGPORT/PGUSER to point elsewhere; BATCH_SIZE (default 1000); KEEP_DB=1 to keep the database.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-postgres}
+export PGHOST PGPORT PGUSER
+DB=sb_bench_migration_$$
+BATCH_SIZE=${BATCH_SIZE:-1000}
+psql_q() { psql -X -q -v ON_ERROR_STOP=1 "$@"; }
+
+echo "== building data-migration (no tests)"
+# -am builds test-support too; the classpath file is written per module, data-migration's last
+mvn -B -q -o -pl data-migration -am package dependency:build-classpath -DskipTests -DincludeScope=runtime \
+    -Dmdep.outputFile="$PWD/data-migration/target/runtime-classpath.txt"
+CP="data-migration/target/classes:$(cat data-migration/target/runtime-classpath.txt)"
+
+cleanup() { [ "${KEEP_DB:-0}" = 1 ] || psql_q -d postgres -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)"; }
+trap cleanup EXIT
+psql_q -d postgres -c "CREATE DATABASE $DB"
+psql_q -d "$DB" -f data-migration/src/test/resources/schema/voice_agent_schema.sql
+
+echo "== generating 10,000 configs and 1,000,000 calls"
+gen_start=$(date +%s.%N)
+psql_q -d "$DB" -f bench/migration/generate.sql
+gen_end=$(date +%s.%N)
+printf 'generated in %.1f s\n' "$(echo "$gen_end - $gen_start" | bc)"
+psql -X -At -d "$DB" -c "SELECT 'configs=' || (SELECT count(*) FROM voice_agent_config) || ' calls=' || (SELECT count(*) FROM voice_calls)"
+
+echo "== live migration (backup + validate + configs + calls/metrics + verify), batch size $BATCH_SIZE"
+start=$(date +%s.%N)
+java -cp "$CP" dev.switchboard.migration.cli.MigrateCommand \
+    --database-url "jdbc:postgresql://$PGHOST:$PGPORT/$DB?user=$PGUSER" --batch-size "$BATCH_SIZE" -o text
+end=$(date +%s.%N)
+printf 'WALL CLOCK (JVM start to exit): %.1f s\n' "$(echo "$end - $start" | bc)"
+
+psql -X -At -d "$DB" -c "SELECT 'v2 configs=' || (SELECT count(*) FROM voice_assistant_configs)
+  || ' metrics rows=' || (SELECT count(*) FROM voice_assistant_metrics)
+  || ' calls with outcome=' || (SELECT count(*) FROM voice_calls WHERE outcome IS NOT NULL)
+  || ' backups=' || (SELECT count(*) FROM switchboard_migration_backups)"
