@@ -7,6 +7,7 @@ import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
+import reactor.core.publisher.BufferOverflowStrategy;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.util.retry.Retry;
@@ -24,10 +25,16 @@ class StateChanges {
 
     private static final Logger LOG = LoggerFactory.getLogger(StateChanges.class);
 
+    private static final int MAX_PENDING = 100_000;
+
     private final Flux<StateChange> changes;
 
     StateChanges(ChangeFeed feed, FlagStore flags) {
         this.changes = feed.changes()
+                // the feed drops what a subscriber has not asked for; queue notifications while a load runs
+                // (a burst beyond the bound closes the streams, and their SDKs hydrate again)
+                .onBackpressureBuffer(MAX_PENDING, dropped -> LOG.warn("too many flag changes pending; "
+                        + "closing SDK streams so they hydrate again"), BufferOverflowStrategy.ERROR)
                 .concatMap(change -> load(change, flags)
                         .retryWhen(Retry.backoff(3, Duration.ofMillis(100)))
                         .doOnError(e -> LOG.warn("could not load flag state after a change; closing SDK streams: {}",

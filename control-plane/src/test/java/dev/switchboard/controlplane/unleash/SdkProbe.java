@@ -32,6 +32,7 @@ final class SdkProbe implements AutoCloseable {
     }
 
     private final Mode mode;
+    private final String instanceId = "probe-" + UUID.randomUUID();
     private final Unleash unleash;
     private final List<Fetched> fetched = new ArrayList<>();
     private final JsonMapper json = JsonMapper.builder().build();
@@ -40,7 +41,7 @@ final class SdkProbe implements AutoCloseable {
         this.mode = mode;
         UnleashConfig.Builder config = UnleashConfig.builder()
                 .appName("switchboard-sdk-test")
-                .instanceId("probe-" + UUID.randomUUID())
+                .instanceId(instanceId)
                 .unleashAPI(baseUrl + "/api")
                 .apiKey(token)
                 .backupFile(backupDir.resolve("unleash-backup-" + UUID.randomUUID() + ".json").toString())
@@ -58,6 +59,10 @@ final class SdkProbe implements AutoCloseable {
             config.experimentalStreamingMode();
         }
         this.unleash = new DefaultUnleash(config.build());
+    }
+
+    String instanceId() {
+        return instanceId;
     }
 
     boolean isEnabled(String flag, String tenant) {

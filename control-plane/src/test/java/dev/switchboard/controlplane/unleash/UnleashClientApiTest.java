@@ -145,7 +145,7 @@ class UnleashClientApiTest extends ControlPlaneTest {
             s.setString(1, instance);
             try (ResultSet rs = s.executeQuery()) {
                 assertThat(rs.next()).isTrue();
-                assertThat(rs.getString("sdk_version")).isEqualTo("unleash-client-java:11.2.1");
+                assertThat(rs.getString("sdk_version")).isEqualTo("unleash-java-sdk:11.2.1");
                 assertThat((String[]) rs.getArray("strategies").getArray()).contains("flexibleRollout", "default");
                 assertThat(rs.getObject("started_at", java.time.OffsetDateTime.class).toInstant())
                         .isEqualTo(java.time.Instant.parse("2025-05-01T10:00:00.123Z"));
@@ -223,7 +223,7 @@ class UnleashClientApiTest extends ControlPlaneTest {
     /** What unleash-client-java 11.2.1 posts to /client/register (Gson, ClientRegistration). */
     private static Map<String, Object> registration(String app, String instance) {
         return Map.ofEntries(Map.entry("appName", app), Map.entry("instanceId", instance),
-                Map.entry("connectionId", "c-1"), Map.entry("sdkVersion", "unleash-client-java:11.2.1"),
+                Map.entry("connectionId", "c-1"), Map.entry("sdkVersion", "unleash-java-sdk:11.2.1"),
                 Map.entry("strategies", List.of("default", "flexibleRollout", "userWithId")),
                 Map.entry("started", "2025-05-01T10:00:00.123Z"), Map.entry("interval", 60000),
                 Map.entry("environment", "default"), Map.entry("platformName", "OpenJDK 64-Bit Server VM"),

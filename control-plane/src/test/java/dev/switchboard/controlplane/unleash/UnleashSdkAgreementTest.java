@@ -4,7 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.controlplane.ControlPlaneTest;
 import dev.switchboard.controlplane.evaluation.TenantBucket;
+import static org.awaitility.Awaitility.await;
+
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntPredicate;
@@ -27,7 +33,7 @@ class UnleashSdkAgreementTest extends ControlPlaneTest {
 
     @ParameterizedTest
     @EnumSource(SdkProbe.Mode.class)
-    void sdkAgreesWithExplainForTenThousandTenantsAfterEveryChange(SdkProbe.Mode mode) {
+    void sdkAgreesWithExplainForTenThousandTenantsAfterEveryChange(SdkProbe.Mode mode) throws Exception {
         String flag = createFlag(false);
         FlagChangesDriver driver = new FlagChangesDriver(admin(), flag);
         // overrides need registered tenants; pick them so each override changes the outcome at 30 %
@@ -66,6 +72,33 @@ class UnleashSdkAgreementTest extends ControlPlaneTest {
             sdk.awaitRevision(flag, driver.enable());
             assertThat(driver.assertAgreement(tenants, t -> sdk.isEnabled(flag, t))).as("re-enabled").isPositive();
             assertThat(sdk.isEnabled(flag, denied)).as("deny survives a rollback").isFalse();
+
+            // the SDK's own registration and metrics posts were accepted and kept
+            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> yesNoReported(sdk.instanceId(), flag) > 0);
+            assertThat(sdkVersion(sdk.instanceId())).isEqualTo("unleash-java-sdk:11.2.1");
+        }
+    }
+
+    private static long yesNoReported(String instance, String flag) throws Exception {
+        try (Connection c = DATABASE.connect(); PreparedStatement s = c.prepareStatement(
+                "SELECT coalesce(sum(yes + no), 0) FROM unleash_client_metrics WHERE instance_id = ? AND flag_name = ?")) {
+            s.setString(1, instance);
+            s.setString(2, flag);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    private static String sdkVersion(String instance) throws Exception {
+        try (Connection c = DATABASE.connect(); PreparedStatement s = c.prepareStatement(
+                "SELECT sdk_version FROM unleash_client_instances WHERE instance_id = ? AND registered_at IS NOT NULL")) {
+            s.setString(1, instance);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? rs.getString(1) : "";
+            }
         }
     }
 
