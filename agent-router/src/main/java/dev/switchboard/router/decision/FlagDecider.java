@@ -100,6 +100,9 @@ public class FlagDecider {
 
     private UnleashConfig config(boolean streaming, UnleashSubscriber subscriber) {
         UnleashConfig.Builder builder = UnleashConfig.builder()
+                // its own executor: the SDK's default is a JVM-wide singleton that the first shutdown() kills for
+                // every other client in the process (a second router context, the polling fallback)
+                .scheduledExecutor(new io.getunleash.util.UnleashScheduledExecutorImpl())
                 .appName(properties.unleash().appName())
                 .instanceId(instanceId + (streaming ? "" : "-polling"))
                 .unleashAPI(properties.controlPlaneUrl().toString().replaceAll("/+$", "") + "/api")

@@ -33,7 +33,10 @@ final class UnleashFeature {
         Map<String, Object> feature = new LinkedHashMap<>();
         feature.put("name", flag.name());
         feature.put("type", "release");
-        feature.put("description", flag.description() == null ? "" : flag.description());
+        // routers read the revision they hold from "rev=<N>" in the description: it is the one field that survives
+        // in the SDK's backup file, so a router cold-started from that file still knows what it holds
+        String description = flag.description() == null || flag.description().isBlank() ? "" : " " + flag.description();
+        feature.put("description", "rev=" + flag.revision() + description);
         feature.put("project", "default");
         feature.put("enabled", flag.enabled());
         feature.put("stale", false);

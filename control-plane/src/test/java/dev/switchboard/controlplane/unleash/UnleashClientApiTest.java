@@ -37,7 +37,7 @@ class UnleashClientApiTest extends ControlPlaneTest {
         Map<String, Object> notDenied = Map.of("contextName", "tenantId", "operator", "NOT_IN",
                 "values", List.of(denied), "inverted", false, "caseInsensitive", false);
         assertThat(feature).isEqualTo(Map.of(
-                "name", flag, "type", "release", "description", "test", "project", "default", "enabled", true,
+                "name", flag, "type", "release", "description", "rev=" + revision + " test", "project", "default", "enabled", true,
                 "stale", false, "impressionData", false, "variants", List.of(), "revision", (int) revision,
                 "strategies", List.of(
                         Map.of("name", "flexibleRollout", "sortOrder", 0, "segments", List.of(), "variants", List.of(),
