@@ -14,10 +14,6 @@ public final class AgentStats {
         counts.computeIfAbsent(path + " " + status, k -> new LongAdder()).increment();
     }
 
-    void reset() {
-        counts.clear();
-    }
-
     public long total() {
         return counts.values().stream().mapToLong(LongAdder::sum).sum();
     }

@@ -39,8 +39,8 @@ public final class SimulatedAgent implements AutoCloseable {
         server.setExecutor(workers);
         server.createContext("/admin/knobs", this::knobs);
         server.createContext("/admin/reset", ex -> {
-            knobs.set(AgentKnobs.HEALTHY);
-            stats.reset();
+            knobs.set(AgentKnobs.HEALTHY); // stats stay: they are the history of what happened
+            System.out.println("[agent " + variant + "] knobs reset to " + AgentKnobs.HEALTHY.toJson());
             send(ex, AgentReply.json(200, knobs.get().toJson()));
         });
         server.createContext("/admin/stats", ex -> send(ex, AgentReply.json(200, stats.toJson(variant))));

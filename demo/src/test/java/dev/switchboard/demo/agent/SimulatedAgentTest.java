@@ -56,7 +56,7 @@ class SimulatedAgentTest {
     }
 
     @Test
-    void knobsChangeWhileRunningAndResetRestoresHealth() throws Exception {
+    void knobsChangeWhileRunningAndResetRestoresHealthKeepingStats() throws Exception {
         HttpResponse<String> changed = post("/admin/knobs?errorRate=1", "", "application/x-www-form-urlencoded");
         assertThat(json.readTree(changed.body()).path("errorRate").asDouble()).isEqualTo(1.0);
         assertThat(post("/webhooks/vapi", fixture("vapi-assistant-request.json"), "application/json").statusCode()).isEqualTo(500);
@@ -70,7 +70,8 @@ class SimulatedAgentTest {
 
         post("/admin/reset", "", "application/x-www-form-urlencoded");
         assertThat(agent.knobs()).isEqualTo(AgentKnobs.HEALTHY);
-        assertThat(agent.stats().total()).isZero();
+        assertThat(agent.stats().withStatus(500)).isEqualTo(1);
+        assertThat(agent.stats().withStatus(503)).isEqualTo(1);
     }
 
     private HttpResponse<String> post(String path, String body, String type) throws Exception {
