@@ -23,6 +23,7 @@ import org.springframework.security.web.server.authentication.RedirectServerAuth
 import org.springframework.security.web.server.authentication.RedirectServerAuthenticationSuccessHandler;
 import org.springframework.security.web.server.authorization.HttpStatusServerAccessDeniedHandler;
 import org.springframework.security.web.server.authorization.ServerAccessDeniedHandler;
+import org.springframework.security.web.server.context.WebSessionServerSecurityContextRepository;
 import org.springframework.security.web.server.savedrequest.WebSessionServerRequestCache;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
@@ -102,7 +103,10 @@ class DashboardSecurityConfig {
     private static ServerAccessDeniedHandler expiredOrForged() {
         ServerAccessDeniedHandler forbidden = new HttpStatusServerAccessDeniedHandler(HttpStatus.FORBIDDEN);
         DefaultServerRedirectStrategy redirect = new DefaultServerRedirectStrategy();
-        return (exchange, denied) -> exchange.getPrincipal().hasElement().flatMap(loggedIn -> {
+        // The CSRF check runs before the security context is loaded, so look at the session itself.
+        return (exchange, denied) -> exchange.getSession().map(session -> session.getAttribute(
+                WebSessionServerSecurityContextRepository.DEFAULT_SPRING_SECURITY_CONTEXT_ATTR_NAME) != null)
+                .flatMap(loggedIn -> {
             if (loggedIn) {
                 return forbidden.handle(exchange, denied);
             }

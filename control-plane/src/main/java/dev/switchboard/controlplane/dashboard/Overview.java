@@ -11,7 +11,7 @@ record Overview(FlagState flag, long totalTenants, long onV2, String stage, Stri
                 RouterSummary routers) {
 
     /** Why raising the percentage is refused right now, if it is (the server checks the same rule). */
-    Optional<String> raiseBlocked() {
+    public Optional<String> raiseBlocked() {
         return goFailing.isEmpty() ? Optional.empty()
                 : Optional.of("v2 fails the go criteria: " + String.join("; ", goFailing));
     }
