@@ -51,6 +51,7 @@ class DashboardBrowserTest extends DashboardTest {
                 .usingDriverExecutable(Path.of(CHROMEDRIVER).toFile()).usingAnyFreePort().build();
         browser = new ChromeDriver(service, options);
         wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+        wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class); // panels are swapped while we look
         Files.createDirectories(SCREENSHOTS);
     }
 
