@@ -18,7 +18,7 @@ SPRING_R2DBC_URL="r2dbc:postgresql://$PGHOST:$PGPORT/$DB" SPRING_FLYWAY_URL="jdb
   --logging.level.switchboard.access=WARN > "$OUT/app.log" 2>&1 &
 APP=$!
 trap 'kill $APP 2>/dev/null || true' EXIT
-for _ in $(seq 120); do curl -fs "$BASE/actuator/health/readiness" >/dev/null && break; sleep 0.5; done
+for _ in $(seq 480); do curl -fs "$BASE/actuator/health/readiness" >/dev/null && break; sleep 0.5; done
 
 psql -q -d "$DB" -c "INSERT INTO tenants (id, display_name, tier, monthly_calls)
   SELECT 'tenant-' || lpad(g::text, 5, '0'), 'Tenant ' || g, 'standard', g % 5000 FROM generate_series(1, 10000) g"
