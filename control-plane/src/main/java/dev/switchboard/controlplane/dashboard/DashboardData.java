@@ -1,0 +1,242 @@
+package dev.switchboard.controlplane.dashboard;
+
+import dev.switchboard.controlplane.alerts.AlertBoard;
+import dev.switchboard.controlplane.alerts.AlertView;
+import dev.switchboard.controlplane.errors.NotFound;
+import dev.switchboard.controlplane.evaluation.Evaluation;
+import dev.switchboard.controlplane.evaluation.FlagEvaluator;
+import dev.switchboard.controlplane.evaluation.RolloutRule;
+import dev.switchboard.controlplane.evaluation.Variant;
+import dev.switchboard.controlplane.flags.FlagState;
+import dev.switchboard.controlplane.flags.FlagStore;
+import dev.switchboard.controlplane.metrics.Comparison;
+import dev.switchboard.controlplane.metrics.ComparisonSource;
+import dev.switchboard.controlplane.metrics.MinutePoint;
+import dev.switchboard.controlplane.metrics.RouterDirectory;
+import dev.switchboard.controlplane.metrics.RouterView;
+import dev.switchboard.controlplane.metrics.VariantStats;
+import dev.switchboard.controlplane.stages.StagePlan;
+import dev.switchboard.controlplane.tenants.Tenant;
+import dev.switchboard.controlplane.tenants.TenantStore;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.stereotype.Service;
+import reactor.core.publisher.Mono;
+
+/**
+ * Reads what the dashboard shows. Metrics, alerts and routers come from the guard's implementations of the
+ * read interfaces when they are installed; until then (or if one fails) the panels say so instead of failing
+ * the page. Tenants on v2 are counted with the same {@link FlagEvaluator} as explain, over every registered
+ * tenant, so the number on the progress bar and an explain of any tenant never disagree.
+ */
+@Service
+class DashboardData {
+
+    static final Duration WINDOW = Duration.ofMinutes(5);
+    static final Duration CHART_SPAN = Duration.ofHours(1);
+    static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
+    private static final Logger LOG = LoggerFactory.getLogger(DashboardData.class);
+    private static final String NOT_INSTALLED = "no metrics yet: the guard's metric source is not installed";
+
+    private final FlagStore flags;
+    private final TenantStore tenants;
+    private final ObjectProvider<ComparisonSource> comparisons;
+    private final ObjectProvider<AlertBoard> alerts;
+    private final ObjectProvider<RouterDirectory> routers;
+    private final org.springframework.r2dbc.core.DatabaseClient db;
+    private final java.util.Map<String, long[]> counts = new java.util.concurrent.ConcurrentHashMap<>();
+
+    DashboardData(FlagStore flags, TenantStore tenants, ObjectProvider<ComparisonSource> comparisons,
+                  ObjectProvider<AlertBoard> alerts, ObjectProvider<RouterDirectory> routers,
+                  org.springframework.r2dbc.core.DatabaseClient db) {
+        this.db = db;
+        this.flags = flags;
+        this.tenants = tenants;
+        this.comparisons = comparisons;
+        this.alerts = alerts;
+        this.routers = routers;
+    }
+
+    Mono<FlagState> flag(String name) {
+        return flags.find(name).switchIfEmpty(Mono.error(() -> new NotFound("flag", name)));
+    }
+
+    Mono<List<FlagState>> allFlags() {
+        return flags.findAll().collectList();
+    }
+
+    Optional<AlertBoard> alertBoard() {
+        return Optional.ofNullable(alerts.getIfAvailable());
+    }
+
+    Mono<Overview> overview(String name) {
+        return flag(name).flatMap(flag -> Mono.zip(count(flag.rule()), comparison(name), charts(name),
+                        activeAlerts(name), routerSummary(flag))
+                .map(t -> {
+                    long[] counts = t.getT1();
+                    Optional<Comparison> comparison = t.getT2();
+                    boolean installed = comparisons.getIfAvailable() != null;
+                    String empty = installed ? "no metrics for this window yet" : NOT_INSTALLED;
+                    Overview.Card v1 = card("V1 (current agent)", "v1", comparison.map(Comparison::v1), empty);
+                    Overview.Card v2 = card("V2 (new agent)", "v2", comparison.map(Comparison::v2), empty);
+                    List<String> failing = comparison.map(c -> GoNoGo.failing(c.v2())).orElse(List.of());
+                    return new Overview(flag, counts[0], counts[1], flag.stage(), nextStage(flag), v1, v2, failing,
+                            installed, t.getT3(), t.getT4(), t.getT5());
+                }));
+    }
+
+    /**
+     * [total tenants, tenants on v2] with the explain evaluation. Re-counting 10,000 tenants on every poll is
+     * the page's main cost, so the last count is kept and reused while the flag revision and the tenant
+     * registry's fingerprint (row count and latest change) are unchanged: the number stays exact.
+     */
+    Mono<long[]> count(RolloutRule rule) {
+        return tenantFingerprint().flatMap(print -> {
+            String key = rule.flag() + "@" + rule.revision() + "#" + print;
+            long[] cached = counts.get(key);
+            return cached != null ? Mono.just(cached) : recount(rule).doOnNext(c -> {
+                counts.keySet().removeIf(k -> k.startsWith(rule.flag() + "@"));
+                counts.put(key, c);
+            });
+        });
+    }
+
+    private Mono<String> tenantFingerprint() {
+        return db.sql("SELECT count(*) AS n, coalesce(max(updated_at)::text, '') AS latest FROM tenants")
+                .map((row, meta) -> row.get("n", Long.class) + "/" + row.get("latest", String.class)).one();
+    }
+
+    private Mono<long[]> recount(RolloutRule rule) {
+        return tenants.allIds().reduce(new long[2], (acc, id) -> {
+            acc[0]++;
+            if (FlagEvaluator.evaluate(rule, id).variant() == Variant.V2) {
+                acc[1]++;
+            }
+            return acc;
+        });
+    }
+
+    /** The criteria v2 fails now (empty when it passes or when there are no metrics to judge). */
+    Mono<List<String>> goFailing(String flag) {
+        return comparison(flag).map(c -> c.map(x -> GoNoGo.failing(x.v2())).orElse(List.of()));
+    }
+
+    private static String nextStage(FlagState flag) {
+        return StagePlan.DEFAULT.next(flag.percentage())
+                .map(s -> s.name() + " at " + s.percentage() + "%: needs v2 within the go criteria (error rate "
+                        + "≤ 5%, p95 ≤ 1200 ms, failed calls ≤ 10%, at most 2 circuit-breaker opens) and the operator role")
+                .orElse("none: the rollout is complete");
+    }
+
+    private static Overview.Card card(String title, String variant, Optional<VariantStats> stats, String empty) {
+        return new Overview.Card(title, variant, stats.map(GoNoGo::lines).orElse(List.of()), empty);
+    }
+
+    private Mono<Optional<Comparison>> comparison(String flag) {
+        ComparisonSource source = comparisons.getIfAvailable();
+        if (source == null) {
+            return Mono.just(Optional.empty());
+        }
+        return source.compare(flag, WINDOW).map(Optional::of).defaultIfEmpty(Optional.empty())
+                .onErrorResume(e -> unavailable("comparison", e, Optional.empty()));
+    }
+
+    Mono<Optional<Comparison>> tenantComparison(String flag, String tenant) {
+        ComparisonSource source = comparisons.getIfAvailable();
+        if (source == null) {
+            return Mono.just(Optional.empty());
+        }
+        return source.compareTenant(flag, tenant, WINDOW).map(Optional::of).defaultIfEmpty(Optional.empty())
+                .onErrorResume(e -> unavailable("tenant comparison", e, Optional.empty()));
+    }
+
+    private Mono<List<SvgChart>> charts(String flag) {
+        ComparisonSource source = comparisons.getIfAvailable();
+        Mono<List<MinutePoint>> points = source == null ? Mono.just(List.of())
+                : source.perMinute(flag, CHART_SPAN).defaultIfEmpty(List.of())
+                .onErrorResume(e -> unavailable("per-minute points", e, List.of()));
+        Instant now = Instant.now();
+        return points.map(p -> List.of(
+                SvgChart.of("Error rate", "%", p, now, CHART_SPAN, MinutePoint::errorRate, new double[] {0.02, 0.05}, true),
+                SvgChart.of("p95 latency", "ms", p, now, CHART_SPAN, MinutePoint::p95LatencyMs, new double[] {800, 1200}, false)));
+    }
+
+    private Mono<Optional<List<AlertView>>> activeAlerts(String flag) {
+        AlertBoard board = alerts.getIfAvailable();
+        if (board == null) {
+            return Mono.just(Optional.empty());
+        }
+        return board.active(Optional.of(flag)).collectList().map(Optional::of)
+                .onErrorResume(e -> unavailable("alerts", e, Optional.empty()));
+    }
+
+    Mono<Overview.RouterSummary> routerSummary(FlagState flag) {
+        RouterDirectory directory = routers.getIfAvailable();
+        if (directory == null) {
+            return Mono.just(new Overview.RouterSummary(false, 0, 0, List.of()));
+        }
+        return directory.routers().collectList().map(list -> {
+            List<Overview.RouterRow> rows = list.stream().map(r -> row(r, flag)).toList();
+            long live = rows.stream().filter(r -> !r.stale()).count();
+            long holding = rows.stream().filter(r -> !r.stale() && r.current()).count();
+            return new Overview.RouterSummary(true, holding, live, rows);
+        }).onErrorResume(e -> unavailable("routers", e, new Overview.RouterSummary(false, 0, 0, List.of())));
+    }
+
+    private static Overview.RouterRow row(RouterView r, FlagState flag) {
+        Long held = r.flagRevisions().get(flag.name());
+        return new Overview.RouterRow(r.routerId(), r.version(), TIME.format(r.lastSeen()),
+                held == null ? "none" : String.valueOf(held), held != null && held >= flag.revision(), r.stale());
+    }
+
+    /** Tenants matching a search, each with its decision and, when metrics exist, its own numbers. */
+    Mono<List<TenantRow>> explore(FlagState flag, String query) {
+        RolloutRule rule = flag.rule();
+        return tenants.search(Optional.of(query), 20, 0)
+                .concatMap(t -> tenantComparison(flag.name(), t.id()).map(c -> TenantRow.of(t,
+                        FlagEvaluator.evaluate(rule, t.id()), c)))
+                .collectList();
+    }
+
+    record TenantRow(Tenant tenant, Evaluation evaluation, String why, List<GoNoGo.Line> v1, List<GoNoGo.Line> v2,
+                     boolean denied) {
+        static TenantRow of(Tenant tenant, Evaluation e, Optional<Comparison> comparison) {
+            return new TenantRow(tenant, e, DashboardData.why(e), comparison.map(c -> GoNoGo.lines(c.v1())).orElse(List.of()),
+                    comparison.map(c -> GoNoGo.lines(c.v2())).orElse(List.of()),
+                    e.reason() == dev.switchboard.controlplane.evaluation.Reason.DENIED);
+        }
+
+        public String variant() {
+            return evaluation.variant().wireName();
+        }
+
+        public List<Side> sides() {
+            return List.of(new Side("v1", v1), new Side("v2", v2));
+        }
+    }
+
+    record Side(String name, List<GoNoGo.Line> lines) {
+    }
+
+    static String why(Evaluation e) {
+        return switch (e.reason()) {
+            case DISABLED -> "the flag is switched off, so every tenant is on v1";
+            case DENIED -> "on the deny list (deny always wins)";
+            case ALLOWED -> "on the allow list";
+            case BUCKET -> "bucket " + e.bucket() + (e.variant() == Variant.V2 ? " ≤ " : " > ") + e.percentage()
+                    + "% rollout";
+        };
+    }
+
+    private static <T> Mono<T> unavailable(String what, Throwable e, T fallback) {
+        LOG.warn("dashboard: {} unavailable: {}", what, e.toString());
+        return Mono.just(fallback);
+    }
+}
