@@ -34,7 +34,20 @@ public class NoBlockingOnEventLoops implements BeforeAllCallback {
                         // BlockHound integration does not list it yet
                         .allowBlockingCallsInside("io.netty.buffer.AdaptivePoolingAllocator$MagazineGroup",
                                 "tryExpandMagazines")
-                        .allowBlockingCallsInside("io.netty.buffer.AdaptivePoolingAllocator$Magazine", "free"));
+                        .allowBlockingCallsInside("io.netty.buffer.AdaptivePoolingAllocator$Magazine", "free")
+                        // each dashboard template is read from the ui-templates jar once, then served from
+                        // Thymeleaf's cache (spring.thymeleaf.cache=true)
+                        .allowBlockingCallsInside("org.thymeleaf.spring6.templateresource.SpringResourceTemplateResource",
+                                "reader")
+                        .allowBlockingCallsInside("org.thymeleaf.templateparser.markup.AbstractMarkupTemplateParser",
+                                "parse")
+                        // Spring Security masks the CSRF token with SecureRandom bytes on every request: a read of
+                        // /dev/urandom, which does not wait once the kernel pool is seeded (framework code)
+                        .allowBlockingCallsInside(
+                                "org.springframework.security.web.server.csrf.XorServerCsrfTokenRequestAttributeHandler",
+                                "createXoredCsrfToken")
+                        // the htmx webjar's version is read from its jar once, then cached by the locator
+                        .allowBlockingCallsInside("org.webjars.WebJarVersionLocator", "version"));
                 installed = true;
             }
         }
