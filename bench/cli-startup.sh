@@ -33,5 +33,5 @@ hyperfine -N --warmup 3 --runs "${RUNS:-30}" --export-markdown /tmp/sb-bench-cli
   -n 'bin/switchboard status (SWITCHBOARD_CDS=off)' 'env SWITCHBOARD_CDS=off bin/switchboard status' \
   -n 'java -jar switchboard.jar status (no tuning)' 'java -jar cli/target/switchboard.jar status'
 cat /tmp/sb-bench-cli.md
-python3 -c 'import json; [print(f"median {r[\"median\"]*1000:.0f} ms  {r[\"command\"]}") for r in json.load(open("/tmp/sb-bench-cli.json"))["results"]]'
+python3 -c 'import json; [print("median %.0f ms  %s" % (r["median"]*1000, r["command"])) for r in json.load(open("/tmp/sb-bench-cli.json"))["results"]]'
 rm -rf "$XDG_CACHE_HOME"

@@ -43,8 +43,24 @@ final class ApiClient {
         this.settings = settings;
         this.json = json;
         // HTTP/1.1: the control plane speaks plain http locally and an h2c upgrade would only cost a round trip
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(CONNECT_TIMEOUT)
-                .followRedirects(HttpClient.Redirect.NEVER).build();
+        HttpClient.Builder builder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(CONNECT_TIMEOUT).followRedirects(HttpClient.Redirect.NEVER);
+        if ("http".equals(settings.server().getScheme())) {
+            // HttpClient loads the default SSLContext (trust store and all) even for plain http: ~60 ms of
+            // start-up; a context without trust material is never used on an http connection
+            builder.sslContext(plainHttpOnly());
+        }
+        this.http = builder.build();
+    }
+
+    private static javax.net.ssl.SSLContext plainHttpOnly() {
+        try {
+            javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+            context.init(new javax.net.ssl.KeyManager[0], new javax.net.ssl.TrustManager[0], null);
+            return context;
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("no TLS in this JDK", e);
+        }
     }
 
     JsonNode get(String path, Map<String, ?> query) {
