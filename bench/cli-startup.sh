@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Start-up of `bin/switchboard status` against a local control plane (docs/benchmarks-cli.md).
-# Needs: control-plane/target/control-plane-exec.jar and cli/target/switchboard.jar
+# Needs: control-plane/target/control-plane.jar and cli/target/switchboard.jar
 #        (mvn -B -pl cli -am -DskipTests package), PostgreSQL on 127.0.0.1:5432, hyperfine (apt install hyperfine).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,7 +15,7 @@ cleanup() {
 trap cleanup EXIT
 SERVER_PORT=$port SPRING_R2DBC_URL=r2dbc:postgresql://127.0.0.1:5432/$db \
   SPRING_FLYWAY_URL=jdbc:postgresql://127.0.0.1:5432/$db SWITCHBOARD_BOOTSTRAP_ADMIN_TOKEN=$token \
-  java -jar control-plane/target/control-plane-exec.jar >/tmp/sb-bench-cp.log 2>&1 &
+  java -jar control-plane/target/control-plane.jar >/tmp/sb-bench-cp.log 2>&1 &
 cp_pid=$!
 for _ in $(seq 1 120); do
   curl -fs "http://127.0.0.1:$port/actuator/health/readiness" >/dev/null 2>&1 && break
