@@ -11,7 +11,11 @@ CREATE TABLE guard_flags (
     stage_entered_at timestamptz,
     -- the analysis state machine (streaks, open alerts), so a restart or another replica continues it
     state            jsonb       NOT NULL DEFAULT '{}'::jsonb,
+    -- per-flag threshold overrides (the whole Thresholds object), null = the configured defaults
+    thresholds       jsonb,
     evaluated_at     timestamptz,
+    last_status      text,
+    last_verdict_at  timestamptz,
     updated_at       timestamptz NOT NULL DEFAULT now()
 );
 

@@ -88,7 +88,7 @@ public final class Analyzer {
                         e.getValue(), transitions));
             }
         }
-        tenants.values().removeIf(t -> t.isQuiet() && t.healthyStreak() >= thresholds.healthyForRecovery());
+        tenants.values().removeIf(t -> t.quiet() && t.healthyStreak() >= thresholds.healthyForRecovery());
         List<Finding> allFindings = new ArrayList<>(findings);
         for (String tenant : criticalTenants) {
             tenantFindings.get(tenant).stream().filter(Finding::breaching).forEach(allFindings::add);

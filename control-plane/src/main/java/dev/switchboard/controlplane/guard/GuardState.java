@@ -34,7 +34,7 @@ public record GuardState(Track flag, Map<String, Track> tenants) {
             openRules = openRules == null ? List.of() : List.copyOf(openRules);
         }
 
-        public boolean isQuiet() {
+        public boolean quiet() {
             return breachStreak == 0 && criticalStreak == 0 && open == Severity.OK;
         }
     }
