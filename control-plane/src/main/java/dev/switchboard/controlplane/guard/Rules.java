@@ -36,7 +36,12 @@ final class Rules {
         }
         if (recentV2 != null && recentV2.requests() >= t.minV2Requests()) {
             VariantStats base = recentV1 != null && recentV1.requests() >= t.minV2Requests() ? recentV1 : v1;
-            out.addAll(window(scope, recentLabel, recentV2, base, false));
+            // the recent window exists to catch sharp regressions fast: it only ever reports critical, since
+            // warnings from 20 s of traffic would be mostly noise (the sliding window owns warnings)
+            for (Finding f : window(scope, recentLabel, recentV2, base, false)) {
+                out.add(f.severity() == Severity.WARNING ? new Finding(f.rule(), Severity.OK, f.scope(), f.window(),
+                        f.value(), f.threshold(), f.baseline(), f.sampleSize(), f.confidence(), f.message()) : f);
+            }
         }
         if (circuitOpensLastHour != null && v2.requests() >= t.minV2Requests()) {
             long opens = circuitOpensLastHour;
