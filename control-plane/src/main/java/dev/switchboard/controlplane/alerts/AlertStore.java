@@ -1,0 +1,176 @@
+package dev.switchboard.controlplane.alerts;
+
+import io.r2dbc.postgresql.codec.Json;
+import io.r2dbc.spi.Readable;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Repository;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Alerts and their outbox. Everything here runs inside the caller's transaction (the guard's verdict), so an
+ * alert exists if and only if its messages are queued. Within the cooldown a repeated alert key is queued as
+ * {@code suppressed}: recorded, never sent.
+ */
+@Repository
+public class AlertStore {
+
+    /** An open alert as the guard needs it to resolve it. */
+    public record OpenAlert(long id, String severity, String rule, String dedupKey, String explanation) {
+    }
+
+    /** One claimed outbox row. */
+    public record Delivery(long id, Long alertId, String sink, String kind, String payload, int attempts) {
+    }
+
+    private final DatabaseClient db;
+    private final JsonMapper json;
+    private final AlertProperties properties;
+
+    AlertStore(DatabaseClient db, JsonMapper json, AlertProperties properties) {
+        this.db = db;
+        this.json = json;
+        this.properties = properties;
+    }
+
+    public Mono<Long> insertAlert(String flag, Optional<String> tenant, String severity, String rule, String dedupKey,
+                                  String explanation, Long verdictId, String action, Instant at) {
+        var spec = db.sql("INSERT INTO guard_alerts (flag_name, tenant_id, severity, rule, dedup_key, explanation, "
+                        + "verdict_id, action_taken, raised_at) VALUES (:flag, :tenant, :severity, :rule, :dedup, "
+                        + ":explanation, :verdict, :action, :at) RETURNING id")
+                .bind("flag", flag).bind("severity", severity).bind("rule", rule).bind("dedup", dedupKey)
+                .bind("explanation", explanation).bind("action", action).bind("at", at.atOffset(ZoneOffset.UTC));
+        spec = tenant.isPresent() ? spec.bind("tenant", tenant.get()) : spec.bindNull("tenant", String.class);
+        spec = verdictId != null ? spec.bind("verdict", verdictId) : spec.bindNull("verdict", Long.class);
+        return spec.map((row, meta) -> row.get("id", Long.class)).one();
+    }
+
+    /** Queues one message; suppressed when the same key was queued (and not suppressed) within the cooldown. */
+    public Mono<Void> enqueue(Long alertId, String flag, String sink, String kind, String alertKey,
+                              Map<String, Object> payload, boolean cooldownApplies) {
+        var spec = db.sql("INSERT INTO alert_deliveries (alert_id, flag_name, sink, kind, alert_key, payload, state) "
+                        + "VALUES (:alert, :flag, :sink, :kind, :key, :payload::jsonb, CASE WHEN :cooldown AND EXISTS ("
+                        + "SELECT 1 FROM alert_deliveries WHERE sink = :sink AND alert_key = :key AND state <> 'suppressed' "
+                        + "AND created_at > now() - make_interval(secs => :seconds)) THEN 'suppressed' ELSE 'pending' END)")
+                .bind("flag", flag).bind("sink", sink).bind("kind", kind).bind("key", alertKey)
+                .bind("payload", Json.of(json.writeValueAsString(payload))).bind("cooldown", cooldownApplies)
+                .bind("seconds", (double) properties.cooldown().toSeconds());
+        spec = alertId != null ? spec.bind("alert", alertId) : spec.bindNull("alert", Long.class);
+        return spec.then();
+    }
+
+    /** Marks the open alerts of one scope resolved and returns them. */
+    public Flux<OpenAlert> resolve(String flag, Optional<String> tenant, Instant at) {
+        var spec = db.sql("UPDATE guard_alerts SET status = 'resolved', resolved_at = :at WHERE flag_name = :flag "
+                        + "AND status = 'open' AND tenant_id IS NOT DISTINCT FROM :tenant::text "
+                        + "RETURNING id, severity, rule, dedup_key, explanation")
+                .bind("flag", flag).bind("at", at.atOffset(ZoneOffset.UTC));
+        spec = tenant.isPresent() ? spec.bind("tenant", tenant.get()) : spec.bindNull("tenant", String.class);
+        return spec.map((row, meta) -> new OpenAlert(row.get("id", Long.class), row.get("severity", String.class),
+                        row.get("rule", String.class), row.get("dedup_key", String.class),
+                        row.get("explanation", String.class)))
+                .all();
+    }
+
+    public Mono<Boolean> hasOpenCritical(String flag) {
+        return db.sql("SELECT EXISTS (SELECT 1 FROM guard_alerts WHERE flag_name = :flag AND status = 'open' "
+                        + "AND severity = 'critical' AND acknowledged_at IS NULL) AS open")
+                .bind("flag", flag).map((row, meta) -> row.get("open", Boolean.class)).one();
+    }
+
+    // ---- delivery worker side ----
+
+    /**
+     * Claims due messages. {@code SKIP LOCKED} lets several workers (replicas) share the queue without taking
+     * the same row; a message is only due when no earlier message of the same flag and sink is still pending,
+     * so a resolve never overtakes its trigger.
+     */
+    public Flux<Delivery> claim(int limit) {
+        return db.sql("UPDATE alert_deliveries d SET claimed_until = now() + make_interval(secs => :claim), "
+                        + "attempts = d.attempts + 1 WHERE d.id IN (SELECT x.id FROM alert_deliveries x "
+                        + "WHERE x.state = 'pending' AND x.next_attempt_at <= now() "
+                        + "AND (x.claimed_until IS NULL OR x.claimed_until < now()) "
+                        + "AND NOT EXISTS (SELECT 1 FROM alert_deliveries y WHERE y.flag_name = x.flag_name "
+                        + "AND y.sink = x.sink AND y.state = 'pending' AND y.id < x.id) "
+                        + "ORDER BY x.id LIMIT :limit FOR UPDATE SKIP LOCKED) "
+                        + "RETURNING d.id, d.alert_id, d.sink, d.kind, d.payload, d.attempts")
+                .bind("claim", (double) properties.claimTimeout().toSeconds()).bind("limit", limit)
+                .map((row, meta) -> new Delivery(row.get("id", Long.class), row.get("alert_id", Long.class),
+                        row.get("sink", String.class), row.get("kind", String.class),
+                        row.get("payload", Json.class).asString(), row.get("attempts", Integer.class)))
+                .all();
+    }
+
+    public Mono<Void> delivered(long id) {
+        return db.sql("UPDATE alert_deliveries SET state = 'delivered', delivered_at = now(), claimed_until = NULL, "
+                + "last_error = NULL WHERE id = :id AND state = 'pending'").bind("id", id).then();
+    }
+
+    public Mono<Void> failed(long id, String error) {
+        return db.sql("UPDATE alert_deliveries SET state = 'failed', claimed_until = NULL, last_error = :error "
+                + "WHERE id = :id AND state = 'pending'").bind("id", id).bind("error", cut(error)).then();
+    }
+
+    public Mono<Void> retryLater(long id, Duration after, String error) {
+        return db.sql("UPDATE alert_deliveries SET next_attempt_at = now() + make_interval(secs => :after), "
+                        + "claimed_until = NULL, last_error = :error WHERE id = :id AND state = 'pending'")
+                .bind("id", id).bind("after", after.toMillis() / 1000.0).bind("error", cut(error)).then();
+    }
+
+    // ---- board ----
+
+    public Flux<AlertView> list(Optional<String> flag, boolean openOnly, int limit) {
+        String sql = "SELECT a.*, (SELECT jsonb_object_agg(sink, state) FROM (SELECT DISTINCT ON (sink) sink, state "
+                + "FROM alert_deliveries d WHERE d.alert_id = a.id ORDER BY sink, id) s) AS delivery "
+                + "FROM guard_alerts a WHERE (:flag::text IS NULL OR a.flag_name = :flag) "
+                + (openOnly ? "AND a.status = 'open' " : "") + "ORDER BY a.id DESC LIMIT :limit";
+        var spec = db.sql(sql).bind("limit", limit);
+        spec = flag.isPresent() ? spec.bind("flag", flag.get()) : spec.bindNull("flag", String.class);
+        return spec.map(this::view).all();
+    }
+
+    public Mono<AlertView> find(long id) {
+        return db.sql("SELECT a.*, (SELECT jsonb_object_agg(sink, state) FROM (SELECT DISTINCT ON (sink) sink, state "
+                        + "FROM alert_deliveries d WHERE d.alert_id = a.id ORDER BY sink, id) s) AS delivery "
+                        + "FROM guard_alerts a WHERE a.id = :id")
+                .bind("id", id).map(this::view).one();
+    }
+
+    public Mono<String> dedupKey(long id) {
+        return db.sql("SELECT dedup_key FROM guard_alerts WHERE id = :id").bind("id", id)
+                .map((row, meta) -> row.get("dedup_key", String.class)).one();
+    }
+
+    public Mono<Long> acknowledge(long id, String by) {
+        return db.sql("UPDATE guard_alerts SET acknowledged_at = coalesce(acknowledged_at, now()), "
+                        + "acknowledged_by = coalesce(acknowledged_by, :by) WHERE id = :id")
+                .bind("id", id).bind("by", by).fetch().rowsUpdated();
+    }
+
+    private AlertView view(Readable row, Object meta) {
+        Map<String, String> delivery = new LinkedHashMap<>();
+        Json d = row.get("delivery", Json.class);
+        if (d != null) {
+            json.readTree(d.asString()).properties().forEach(e -> delivery.put(e.getKey(), e.getValue().asString()));
+        }
+        OffsetDateTime ack = row.get("acknowledged_at", OffsetDateTime.class);
+        return new AlertView(row.get("id", Long.class), row.get("flag_name", String.class),
+                Optional.ofNullable(row.get("tenant_id", String.class)), row.get("severity", String.class),
+                row.get("rule", String.class), row.get("explanation", String.class), row.get("status", String.class),
+                row.get("raised_at", OffsetDateTime.class).toInstant(),
+                Optional.ofNullable(ack).map(OffsetDateTime::toInstant),
+                Optional.ofNullable(row.get("acknowledged_by", String.class)), delivery);
+    }
+
+    private static String cut(String s) {
+        return s == null ? null : s.length() > 2000 ? s.substring(0, 2000) : s;
+    }
+}

@@ -1,0 +1,175 @@
+package dev.switchboard.controlplane.guard;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+/**
+ * The guard's decision, as a pure function: (state, numbers, time) → (new state, verdict). No Spring, no I/O,
+ * no clock of its own, so it can be tested table by table and run over a simulated day in a second.
+ *
+ * <p>Evidence first: with fewer than the minimum v2 requests the verdict is "insufficient data — hold" and
+ * nothing moves. An alert needs K consecutive breaching evaluations (critical needs K critical ones), and a
+ * recovery M consecutive healthy ones, so a single bad window never alerts and nothing flaps. When the
+ * aggregate is not critical but a few tenants are, those tenants are named (and handled) alone.
+ */
+public final class Analyzer {
+
+    public record Outcome(GuardState state, Verdict verdict) {
+    }
+
+    private final Thresholds thresholds;
+    private final Rules rules;
+
+    public Analyzer(Thresholds thresholds) {
+        this.thresholds = thresholds.validated();
+        this.rules = new Rules(thresholds);
+    }
+
+    public Thresholds thresholds() {
+        return thresholds;
+    }
+
+    public Outcome step(GuardState state, GuardInput in, Instant now) {
+        List<Finding> findings = new ArrayList<>(rules.evaluate("flag", in.slidingLabel(), in.v1(), in.v2(),
+                in.recentLabel(), in.recentV1(), in.recentV2(), in.v2CircuitOpensLastHour(), in.v1()));
+        boolean sufficient = in.v2().requests() >= thresholds.minV2Requests()
+                || (in.recentV2() != null && in.recentV2().requests() >= thresholds.minV2Requests());
+        Severity flagLevel = worst(findings);
+
+        Map<String, List<Finding>> tenantFindings = new LinkedHashMap<>();
+        TreeSet<String> criticalTenants = new TreeSet<>();
+        in.tenants().forEach((tenant, pair) -> {
+            if (pair.v2().requests() < thresholds.minV2Requests()) {
+                return;
+            }
+            List<Finding> f = rules.evaluate(tenant, in.slidingLabel(), pair.v1(), pair.v2(), null, null, null, null,
+                    in.v1());
+            tenantFindings.put(tenant, f);
+            if (worst(f) == Severity.CRITICAL) {
+                criticalTenants.add(tenant);
+            }
+        });
+        if (sufficient && flagLevel != Severity.CRITICAL && criticalTenants.size() > thresholds.maxAttributedTenants()) {
+            findings.add(new Finding(Rules.WIDESPREAD, Severity.CRITICAL, "flag", in.slidingLabel(),
+                    criticalTenants.size(), thresholds.maxAttributedTenants(), null, in.v2().requests(), null,
+                    criticalTenants.size() + " tenants are critical on v2 (" + String.join(", ", first(criticalTenants, 5))
+                            + "), more than the " + thresholds.maxAttributedTenants() + " that can be rolled back alone"));
+            flagLevel = Severity.CRITICAL;
+        }
+
+        List<Transition> transitions = new ArrayList<>();
+        GuardState.Track flagTrack = state.flag();
+        if (sufficient) {
+            flagTrack = advance(flagTrack, flagLevel, Optional.empty(), findings, transitions);
+        }
+
+        Map<String, GuardState.Track> tenants = new LinkedHashMap<>(state.tenants());
+        List<String> attributed = new ArrayList<>();
+        if (sufficient && flagLevel != Severity.CRITICAL) {
+            for (String tenant : criticalTenants) {
+                GuardState.Track before = tenants.getOrDefault(tenant, GuardState.Track.QUIET);
+                GuardState.Track after = advance(before, Severity.CRITICAL, Optional.of(tenant),
+                        tenantFindings.get(tenant), transitions);
+                tenants.put(tenant, after);
+                attributed.add(tenant);
+            }
+        }
+        // tenants judged healthy now count towards their recovery; tenants without data hold
+        for (Map.Entry<String, List<Finding>> e : tenantFindings.entrySet()) {
+            if (!criticalTenants.contains(e.getKey()) && tenants.containsKey(e.getKey())) {
+                tenants.put(e.getKey(), advance(tenants.get(e.getKey()), Severity.OK, Optional.of(e.getKey()),
+                        e.getValue(), transitions));
+            }
+        }
+        tenants.values().removeIf(t -> t.quiet() && t.healthyStreak() >= thresholds.healthyForRecovery());
+        List<Finding> allFindings = new ArrayList<>(findings);
+        for (String tenant : criticalTenants) {
+            tenantFindings.get(tenant).stream().filter(Finding::breaching).forEach(allFindings::add);
+        }
+
+        String status;
+        String scope = "flag";
+        String summary;
+        if (!sufficient) {
+            status = Verdict.INSUFFICIENT;
+            summary = "insufficient data — hold: " + in.v2().requests() + " v2 requests in " + in.slidingLabel()
+                    + ", at least " + thresholds.minV2Requests() + " needed to judge";
+        } else if (flagLevel == Severity.OK && !attributed.isEmpty()) {
+            status = Severity.CRITICAL.wireName();
+            scope = "tenants";
+            summary = "v2 is critical for " + String.join(", ", attributed) + " only; the flag as a whole is healthy";
+        } else {
+            status = flagLevel == Severity.OK ? "healthy" : flagLevel.wireName();
+            if (!attributed.isEmpty()) {
+                scope = "tenants";
+            }
+            summary = flagLevel == Severity.OK ? "v2 healthy against every rule"
+                    : findings.stream().filter(Finding::breaching).sorted(BY_SEVERITY).map(Finding::message)
+                    .collect(Collectors.joining("; "));
+            if (!attributed.isEmpty()) {
+                summary += "; critical tenants: " + String.join(", ", attributed);
+            }
+        }
+        GuardState next = new GuardState(flagTrack, tenants);
+        return new Outcome(next, new Verdict(now, status, scope, attributed, summary, allFindings, transitions));
+    }
+
+    private static final Comparator<Finding> BY_SEVERITY = Comparator.comparing(Finding::severity).reversed();
+
+    private GuardState.Track advance(GuardState.Track t, Severity level, Optional<String> tenant, List<Finding> findings,
+                                     List<Transition> transitions) {
+        int k = thresholds.breachesForAlert();
+        if (level == Severity.CRITICAL) {
+            GuardState.Track n = new GuardState.Track(t.breachStreak() + 1, t.criticalStreak() + 1, 0, t.open(), t.openRules());
+            if (n.criticalStreak() >= k && t.open() != Severity.CRITICAL) {
+                return raise(n, Severity.CRITICAL, tenant, findings, transitions);
+            }
+            return n;
+        }
+        if (level == Severity.WARNING) {
+            GuardState.Track n = new GuardState.Track(t.breachStreak() + 1, 0, 0, t.open(), t.openRules());
+            if (n.breachStreak() >= k && t.open() == Severity.OK) {
+                return raise(n, Severity.WARNING, tenant, findings, transitions);
+            }
+            return n;
+        }
+        GuardState.Track n = new GuardState.Track(0, 0, t.healthyStreak() + 1, t.open(), t.openRules());
+        if (n.healthyStreak() >= thresholds.healthyForRecovery() && t.open() != Severity.OK) {
+            transitions.add(new Transition(Transition.Kind.RESOLVE, t.open(), tenant, t.openRules(), Optional.empty()));
+            return new GuardState.Track(0, 0, n.healthyStreak(), Severity.OK, List.of());
+        }
+        return n;
+    }
+
+    private static GuardState.Track raise(GuardState.Track n, Severity severity, Optional<String> tenant,
+                                          List<Finding> findings, List<Transition> transitions) {
+        Finding primary = findings.stream().filter(f -> f.severity() == severity).findFirst()
+                .orElseGet(() -> findings.stream().filter(Finding::breaching).findFirst().orElseThrow());
+        transitions.add(new Transition(Transition.Kind.RAISE, severity, tenant, List.of(primary.rule()),
+                Optional.of(primary)));
+        List<String> rules = new ArrayList<>(n.openRules());
+        if (!rules.contains(primary.rule())) {
+            rules.add(primary.rule());
+        }
+        return new GuardState.Track(n.breachStreak(), n.criticalStreak(), 0, severity, rules);
+    }
+
+    private static Severity worst(List<Finding> findings) {
+        Severity s = Severity.OK;
+        for (Finding f : findings) {
+            s = s.max(f.severity());
+        }
+        return s;
+    }
+
+    private static List<String> first(TreeSet<String> set, int n) {
+        return set.stream().limit(n).toList();
+    }
+}

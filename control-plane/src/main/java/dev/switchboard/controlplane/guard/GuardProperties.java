@@ -1,0 +1,71 @@
+package dev.switchboard.controlplane.guard;
+
+import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * The guard's settings ({@code switchboard.guard}). Thresholds are checked when the application starts: a bad
+ * configuration (negative, warning above critical, a percentage over 100) stops start-up with every mistake
+ * named, instead of quietly guarding nothing.
+ *
+ * @param enabled        run the analysis loop
+ * @param interval       time between evaluations (5 s: router windows are 10 s, so K=3 spans at least two
+ *                       of them and a sharp regression is rolled back in about 20-30 s)
+ * @param window         the sliding window judged (5 min)
+ * @param recentWindow   the short window that sees a sharp regression before the sliding one does (20 s)
+ * @param defaultPolicy  notify-only | pause | auto-rollback
+ * @param dashboardUrl   base URL of the dashboard, for links in Slack and PagerDuty
+ * @param thresholds     the rules in numbers
+ */
+@Validated
+@ConfigurationProperties("switchboard.guard")
+public record GuardProperties(@DefaultValue("true") boolean enabled, @DefaultValue("5s") @NotNull Duration interval,
+                              @DefaultValue("5m") @NotNull Duration window,
+                              @DefaultValue("20s") @NotNull Duration recentWindow,
+                              @DefaultValue("auto-rollback") @NotNull String defaultPolicy,
+                              @DefaultValue("http://localhost:8080") @NotNull String dashboardUrl,
+                              @DefaultValue @NotNull ThresholdSettings thresholds) {
+
+    public GuardProperties {
+        if (interval.isNegative() || interval.isZero()) {
+            throw new IllegalArgumentException("switchboard.guard.interval must be positive, was " + interval);
+        }
+        if (window.compareTo(recentWindow) < 0) {
+            throw new IllegalArgumentException("switchboard.guard.window (" + window
+                    + ") must not be shorter than switchboard.guard.recent-window (" + recentWindow + ")");
+        }
+        GuardPolicy.fromWire(defaultPolicy);
+        thresholds.toThresholds().validated();
+    }
+
+    /** The thresholds as configuration, with the seed's defaults. */
+    public record ThresholdSettings(@DefaultValue("2") double errorRateWarningPercent,
+                                    @DefaultValue("5") double errorRateCriticalPercent,
+                                    @DefaultValue("800") double p95WarningMs,
+                                    @DefaultValue("1200") double p95CriticalMs,
+                                    @DefaultValue("3") double failedCallsGoPercent,
+                                    @DefaultValue("10") double failedCallsNoGoPercent,
+                                    @DefaultValue("1") int circuitOpensWarningPerHour,
+                                    @DefaultValue("2") int circuitOpensCriticalPerHour,
+                                    @DefaultValue("2.0") double relativeP95Factor,
+                                    @DefaultValue("200") double relativeP95FloorMs,
+                                    @DefaultValue("0.5") double errorRateMinDeltaPercent,
+                                    @DefaultValue("95") double confidencePercent,
+                                    @DefaultValue("50") int minV2Requests,
+                                    @DefaultValue("20") int minCalls,
+                                    @DefaultValue("3") int breachesForAlert,
+                                    @DefaultValue("3") int healthyForRecovery,
+                                    @DefaultValue("3") int maxAttributedTenants) {
+
+        public Thresholds toThresholds() {
+            return new Thresholds(errorRateWarningPercent, errorRateCriticalPercent, p95WarningMs, p95CriticalMs,
+                    failedCallsGoPercent, failedCallsNoGoPercent, circuitOpensWarningPerHour,
+                    circuitOpensCriticalPerHour, relativeP95Factor, relativeP95FloorMs, errorRateMinDeltaPercent,
+                    confidencePercent, minV2Requests, minCalls, breachesForAlert, healthyForRecovery,
+                    maxAttributedTenants);
+        }
+    }
+}

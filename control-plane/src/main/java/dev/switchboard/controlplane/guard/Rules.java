@@ -1,0 +1,125 @@
+package dev.switchboard.controlplane.guard;
+
+import dev.switchboard.controlplane.metrics.VariantStats;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The rules of one evaluation, as pure functions of the numbers. Each rule yields a finding (breaching or
+ * not) only when it has enough evidence to judge; a rule that cannot judge says nothing.
+ */
+final class Rules {
+
+    static final String ERROR_RATE = "error-rate";
+    static final String P95 = "p95-latency";
+    static final String FAILED_CALLS = "failed-calls";
+    static final String CIRCUIT_OPENS = "circuit-breaker-opens";
+    static final String RELATIVE_P95 = "p95-vs-v1";
+    static final String ERROR_RATE_VS_V1 = "error-rate-vs-v1";
+    static final String WIDESPREAD = "tenant-regressions-widespread";
+
+    private final Thresholds t;
+
+    Rules(Thresholds thresholds) {
+        this.t = thresholds;
+    }
+
+    /** All findings for one scope: the sliding window, then the recent one; circuit opens when known. */
+    List<Finding> evaluate(String scope, String slidingLabel, VariantStats v1, VariantStats v2, String recentLabel,
+                           VariantStats recentV1, VariantStats recentV2, Long circuitOpensLastHour,
+                           VariantStats baselineV1) {
+        List<Finding> out = new ArrayList<>();
+        if (v2.requests() >= t.minV2Requests()) {
+            VariantStats base = v1.requests() >= t.minV2Requests() ? v1 : baselineV1;
+            out.addAll(window(scope, slidingLabel, v2, base, true));
+        }
+        if (recentV2 != null && recentV2.requests() >= t.minV2Requests()) {
+            VariantStats base = recentV1 != null && recentV1.requests() >= t.minV2Requests() ? recentV1 : v1;
+            // the recent window exists to catch sharp regressions fast: it only ever reports critical, since
+            // warnings from 20 s of traffic would be mostly noise (the sliding window owns warnings)
+            for (Finding f : window(scope, recentLabel, recentV2, base, false)) {
+                out.add(f.severity() == Severity.WARNING ? new Finding(f.rule(), Severity.OK, f.scope(), f.window(),
+                        f.value(), f.threshold(), f.baseline(), f.sampleSize(), f.confidence(), f.message()) : f);
+            }
+        }
+        if (circuitOpensLastHour != null && v2.requests() >= t.minV2Requests()) {
+            long opens = circuitOpensLastHour;
+            Severity s = opens > t.circuitOpensCriticalPerHour() ? Severity.CRITICAL
+                    : opens >= t.circuitOpensWarningPerHour() && t.circuitOpensWarningPerHour() > 0 ? Severity.WARNING
+                    : Severity.OK;
+            double threshold = s == Severity.CRITICAL ? t.circuitOpensCriticalPerHour() : t.circuitOpensWarningPerHour();
+            out.add(new Finding(CIRCUIT_OPENS, s, scope, "1h", opens, threshold, null, v2.requests(), null,
+                    opens + " circuit-breaker opens on v2 in the last hour (warning at " + t.circuitOpensWarningPerHour()
+                            + ", critical above " + t.circuitOpensCriticalPerHour() + ")"));
+        }
+        return out;
+    }
+
+    private List<Finding> window(String scope, String label, VariantStats v2, VariantStats v1, boolean full) {
+        List<Finding> out = new ArrayList<>();
+        double confidence = t.confidencePercent() / 100;
+
+        double rate = v2.errorRate();
+        double critical = t.errorRateCriticalPercent() / 100;
+        double warning = t.errorRateWarningPercent() / 100;
+        double confCritical = Statistics.confidenceAbove(v2.errors(), v2.requests(), critical);
+        double confWarning = Statistics.confidenceAbove(v2.errors(), v2.requests(), warning);
+        Severity errSeverity = rate > critical && confCritical >= confidence ? Severity.CRITICAL
+                : rate > warning && confWarning >= confidence ? Severity.WARNING : Severity.OK;
+        double errThreshold = errSeverity == Severity.CRITICAL ? critical : warning;
+        out.add(new Finding(ERROR_RATE, errSeverity, scope, label, rate, errThreshold, null, v2.requests(),
+                errSeverity == Severity.CRITICAL ? confCritical : confWarning,
+                "v2 error rate " + pct(rate) + " over " + label + " (warning above " + pct(warning) + ", critical above "
+                        + pct(critical) + ")"));
+
+        double p95 = v2.p95LatencyMs();
+        Severity p95Severity = p95 > t.p95CriticalMs() ? Severity.CRITICAL
+                : p95 > t.p95WarningMs() ? Severity.WARNING : Severity.OK;
+        out.add(new Finding(P95, p95Severity, scope, label, p95,
+                p95Severity == Severity.CRITICAL ? t.p95CriticalMs() : t.p95WarningMs(), null, v2.requests(), null,
+                "v2 p95 " + ms(p95) + " over " + label + " (warning above " + ms(t.p95WarningMs()) + ", critical above "
+                        + ms(t.p95CriticalMs()) + ")"));
+
+        if (v1 != null && v1.requests() >= t.minV2Requests()) {
+            double limit = v1.p95LatencyMs() * t.relativeP95Factor();
+            Severity rel = p95 > limit && p95 > t.relativeP95FloorMs() ? Severity.CRITICAL : Severity.OK;
+            out.add(new Finding(RELATIVE_P95, rel, scope, label, p95, limit, v1.p95LatencyMs(), v2.requests(), null,
+                    "v2 p95 " + ms(p95) + " against v1 p95 " + ms(v1.p95LatencyMs()) + " (critical above "
+                            + t.relativeP95Factor() + "× v1)"));
+            if (full) {
+                double conf = Statistics.confidenceGreater(v2.errors(), v2.requests(), v1.errors(), v1.requests());
+                double delta = v2.errorRate() - v1.errorRate();
+                Severity s = conf >= confidence && delta >= t.errorRateMinDeltaPercent() / 100
+                        ? Severity.WARNING : Severity.OK;
+                out.add(new Finding(ERROR_RATE_VS_V1, s, scope, label, v2.errorRate(), v1.errorRate(), v1.errorRate(),
+                        v2.requests(), conf, "v2 error rate " + pct(v2.errorRate()) + " against v1 " + pct(v1.errorRate())
+                        + ": " + String.format(Locale.ROOT, "%.1f", conf * 100) + "% confident v2 is worse (warning at "
+                        + t.confidencePercent() + "% and at least " + t.errorRateMinDeltaPercent() + " points)"));
+            }
+        }
+
+        if (full && v2.calls() >= t.minCalls()) {
+            double failed = v2.failedCallsRate();
+            double noGo = t.failedCallsNoGoPercent() / 100;
+            double go = t.failedCallsGoPercent() / 100;
+            double confNoGo = Statistics.confidenceAbove(v2.failedCalls(), v2.calls(), noGo);
+            double confGo = Statistics.confidenceAbove(v2.failedCalls(), v2.calls(), go);
+            Severity s = failed > noGo && confNoGo >= confidence ? Severity.CRITICAL
+                    : failed >= go && confGo >= confidence ? Severity.WARNING : Severity.OK;
+            out.add(new Finding(FAILED_CALLS, s, scope, label, failed, s == Severity.CRITICAL ? noGo : go, null,
+                    v2.calls(), s == Severity.CRITICAL ? confNoGo : confGo,
+                    "v2 failed calls " + pct(failed) + " of " + v2.calls() + " (go below " + pct(go) + ", no-go above "
+                            + pct(noGo) + ")"));
+        }
+        return out;
+    }
+
+    static String pct(double fraction) {
+        return String.format(Locale.ROOT, "%.2f%%", fraction * 100);
+    }
+
+    static String ms(double value) {
+        return String.format(Locale.ROOT, "%.0f ms", value);
+    }
+}

@@ -1,0 +1,24 @@
+package dev.switchboard.controlplane.metrics;
+
+import org.springframework.stereotype.Service;
+import reactor.core.publisher.Flux;
+
+/** Routers as last heard from through their pushes; stale when silent for longer than the configured time. */
+@Service
+class StoredRouterDirectory implements RouterDirectory {
+
+    private final MetricWindowStore store;
+    private final MetricsClock clock;
+    private final MetricsProperties properties;
+
+    StoredRouterDirectory(MetricWindowStore store, MetricsClock clock, MetricsProperties properties) {
+        this.store = store;
+        this.clock = clock;
+        this.properties = properties;
+    }
+
+    @Override
+    public Flux<RouterView> routers() {
+        return store.routers(clock.now().minus(properties.staleAfter()));
+    }
+}

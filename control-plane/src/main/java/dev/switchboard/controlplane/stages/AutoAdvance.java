@@ -1,0 +1,71 @@
+package dev.switchboard.controlplane.stages;
+
+import dev.switchboard.controlplane.errors.SwitchboardException;
+import dev.switchboard.controlplane.guard.GuardService;
+import java.time.Duration;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Component;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * For flags whose guard settings ask for it: advance to the next stage as soon as the go criteria hold (never
+ * forced). A refused advance is the normal case and stays quiet.
+ */
+@Component
+class AutoAdvance implements SmartLifecycle {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AutoAdvance.class);
+    private static final Duration EVERY = Duration.ofSeconds(30);
+
+    private final StageAdvance stages;
+    private final DatabaseClient db;
+    private volatile Disposable running;
+
+    AutoAdvance(StageAdvance stages, DatabaseClient db) {
+        this.stages = stages;
+        this.db = db;
+    }
+
+    @Override
+    public void start() {
+        running = Flux.interval(EVERY, EVERY, Schedulers.parallel()).onBackpressureDrop()
+                .concatMap(tick -> round(), 1).subscribe();
+    }
+
+    Mono<Void> round() {
+        return db.sql("SELECT g.flag_name FROM guard_flags g JOIN flags f ON f.name = g.flag_name "
+                        + "WHERE g.auto_advance AND f.enabled AND f.percentage < 100")
+                .map((row, meta) -> row.get("flag_name", String.class)).all()
+                .concatMap(flag -> stages.advance(flag, "auto-advance: go criteria hold", false, GuardService.GUARD,
+                                Optional.of("auto-advance"))
+                        .doOnNext(a -> LOG.info("auto-advanced {} from {} to {}", flag, a.from(), a.to()))
+                        .onErrorResume(SwitchboardException.class, e -> Mono.empty())
+                        .onErrorResume(e -> {
+                            LOG.warn("auto-advance of {} failed: {}", flag, e.toString());
+                            return Mono.empty();
+                        }))
+                .then()
+                .onErrorResume(e -> Mono.empty());
+    }
+
+    @Override
+    public void stop() {
+        Disposable d = running;
+        if (d != null) {
+            d.dispose();
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        Disposable d = running;
+        return d != null && !d.isDisposed();
+    }
+}

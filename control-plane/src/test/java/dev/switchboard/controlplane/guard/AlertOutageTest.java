@@ -1,0 +1,75 @@
+package dev.switchboard.controlplane.guard;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import dev.switchboard.controlplane.metrics.MetricPushes;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Slack answers 503 and PagerDuty 429 (with Retry-After) for a while: the alerts wait in the outbox and, once
+ * both are back, each is delivered exactly once.
+ */
+class AlertOutageTest extends GuardTestBase {
+
+    @Test
+    void alertsSurviveAnOutageAndAreDeliveredExactlyOnceAfterwards() {
+        SLACK.resetAll();
+        PAGERDUTY.resetAll();
+        SLACK.stubFor(post(urlEqualTo("/api/chat.postMessage")).willReturn(aResponse().withStatus(503)));
+        PAGERDUTY.stubFor(post(urlEqualTo("/v2/enqueue")).willReturn(aResponse().withStatus(429)
+                .withHeader("Retry-After", "1").withBody("{\"status\":\"throttle event\"}")));
+
+        List<String> flags = List.of(rolloutFlag(50, List.of()), rolloutFlag(25, List.of()));
+        String router = unique("router");
+        for (int back = 1; back >= 0; back--) {
+            MetricPushes p = MetricPushes.window(router, windowAgo(back));
+            for (String flag : flags) {
+                p.series(flag, "v1", "acme", 200, 2, 300).series(flag, "v2", "beta", 200, 60, 320);
+            }
+            push(p);
+        }
+        await("both flags rolled back", Duration.ofSeconds(30),
+                () -> flags.stream().allMatch(f -> Boolean.FALSE.equals(flag(f).get("enabled"))));
+        // the outage lasts until each sink has refused several attempts
+        await("retries during the outage", Duration.ofSeconds(30), () ->
+                SLACK.findAll(postRequestedFor(urlEqualTo("/api/chat.postMessage"))).size() >= 4
+                        && PAGERDUTY.findAll(postRequestedFor(urlEqualTo("/v2/enqueue"))).size() >= 4);
+
+        SLACK.resetAll();
+        PAGERDUTY.resetAll();
+        SLACK.stubFor(post(urlEqualTo("/api/chat.postMessage")).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withBody("{\"ok\":true}")));
+        PAGERDUTY.stubFor(post(urlEqualTo("/v2/enqueue")).willReturn(aResponse().withStatus(202)
+                .withBody("{\"status\":\"success\"}")));
+
+        await("every alert delivered", Duration.ofSeconds(30), () -> flags.stream().allMatch(f -> {
+            List<Map> alerts = admin().get().uri("/api/v1/alerts?flag={f}", f).exchange().expectBodyList(Map.class)
+                    .returnResult().getResponseBody();
+            return !alerts.isEmpty() && alerts.stream().allMatch(a ->
+                    Map.of("slack", "delivered", "pagerduty", "delivered").equals(a.get("delivery")));
+        }));
+        // give a stray duplicate the chance to show up before counting
+        try {
+            Thread.sleep(1500);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        for (String flag : flags) {
+            List<LoggedRequest> slack = SLACK.findAll(postRequestedFor(urlEqualTo("/api/chat.postMessage"))
+                    .withRequestBody(containing(flag)));
+            List<LoggedRequest> pd = PAGERDUTY.findAll(postRequestedFor(urlEqualTo("/v2/enqueue"))
+                    .withRequestBody(containing(flag)));
+            assertThat(slack).as("Slack messages for %s after recovery", flag).hasSize(1);
+            assertThat(pd).as("PagerDuty events for %s after recovery", flag).hasSize(1);
+        }
+    }
+}
