@@ -44,7 +44,11 @@ public abstract class ControlPlaneTest {
 
     @BeforeEach
     void tokens() {
-        web = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port)
+        // a fresh connection per request: an intermittent 30 s stall was seen when a pooled keep-alive connection
+        // was reused right after a 403 (see the closing note); tests should not depend on that race
+        web = WebTestClient.bindToServer(new org.springframework.http.client.reactive.ReactorClientHttpConnector(
+                        reactor.netty.http.client.HttpClient.create(reactor.netty.resources.ConnectionProvider.newConnection())))
+                .baseUrl("http://127.0.0.1:" + port)
                 .responseTimeout(Duration.ofSeconds(30)).build();
         operatorToken = SharedDatabase.token(web, "operator");
         viewerToken = SharedDatabase.token(web, "viewer");

@@ -34,7 +34,9 @@ class ClientStreams implements SmartLifecycle {
     private final JsonMapper json;
     private final UnleashProperties properties;
     private final AtomicInteger open = new AtomicInteger();
-    private final Sinks.One<Boolean> shutdown = Sinks.one();
+    // replaced on every start(): a stopped-then-restarted context (Spring pauses cached test contexts) must
+    // not close every new stream at once
+    private volatile Sinks.One<Boolean> shutdown = Sinks.one();
     private volatile boolean running;
 
     ClientStreams(StateChanges changes, FlagStore flags, JsonMapper json, UnleashProperties properties,
@@ -75,6 +77,7 @@ class ClientStreams implements SmartLifecycle {
 
     @Override
     public void start() {
+        shutdown = Sinks.one();
         running = true;
     }
 

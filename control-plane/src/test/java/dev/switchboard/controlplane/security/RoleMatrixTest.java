@@ -24,7 +24,11 @@ class RoleMatrixTest extends ControlPlaneTest {
     record Call(HttpMethod method, String path, Object body) {
     }
 
-    record Row(String name, Who[] allowed, Supplier<Call> call) {
+    /** @param allowedStatus what an allowed caller gets (2xx unless the state makes it a refusal, e.g. 409) */
+    record Row(String name, Who[] allowed, Supplier<Call> call, int allowedStatus) {
+        Row(String name, Who[] allowed, Supplier<Call> call) {
+            this(name, allowed, call, 0);
+        }
     }
 
     private Optional<String> token(Who who) {
@@ -116,6 +120,37 @@ class RoleMatrixTest extends ControlPlaneTest {
                     .returnResult().getResponseBody().get("id");
             return new Call(HttpMethod.DELETE, "/api/v1/tokens/" + id, null);
         }));
+        // guard, metrics, alerts
+        rows.add(new Row("comparison", atLeast(Who.VIEWER), () -> new Call(HttpMethod.GET,
+                "/api/v1/flags/" + flag.get() + "/comparison?window=5m", null)));
+        rows.add(new Row("routers", atLeast(Who.VIEWER), () -> new Call(HttpMethod.GET, "/api/v1/routers", null)));
+        rows.add(new Row("alerts", atLeast(Who.VIEWER), () -> new Call(HttpMethod.GET, "/api/v1/alerts", null)));
+        rows.add(new Row("plan", atLeast(Who.VIEWER), () -> new Call(HttpMethod.GET,
+                "/api/v1/flags/" + flag.get() + "/plan", null)));
+        rows.add(new Row("guard settings", atLeast(Who.VIEWER), () -> new Call(HttpMethod.GET,
+                "/api/v1/flags/" + flag.get() + "/guard", null)));
+        rows.add(new Row("change guard policy", atLeast(Who.ADMIN), () -> new Call(HttpMethod.PUT,
+                "/api/v1/flags/" + flag.get() + "/guard", Map.of("policy", "notify-only"))));
+        // no metrics for a new flag: the go criteria cannot hold, so an allowed caller gets the 409 refusal
+        rows.add(new Row("advance", atLeast(Who.OPERATOR), () -> new Call(HttpMethod.POST,
+                "/api/v1/flags/" + flag.get() + "/advance", Map.of("reason", "r")), 409));
+        rows.add(new Row("ack alert", atLeast(Who.OPERATOR), () -> new Call(HttpMethod.POST,
+                "/api/v1/alerts/999999999/ack", Map.of("reason", "r")), 404));
+        rows.add(new Row("router metric window", new Who[] {Who.ROUTER}, () -> new Call(HttpMethod.POST,
+                "/api/v1/router-metrics", Map.of("routerId", "matrix-router", "routerVersion", "t",
+                "windowStart", java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString(),
+                "windowSeconds", 10, "flagRevisions", Map.of(), "series", List.of()))));
+        // Unleash client API: the router/SDK token only
+        rows.add(new Row("unleash features", new Who[] {Who.ROUTER}, () -> new Call(HttpMethod.GET,
+                "/api/client/features", null)));
+        rows.add(new Row("unleash register", new Who[] {Who.ROUTER}, () -> new Call(HttpMethod.POST,
+                "/api/client/register", Map.of("appName", "matrix", "instanceId", unique("i"),
+                "sdkVersion", "unleash-java-sdk:11.2.1", "strategies", List.of("flexibleRollout"),
+                "started", "2026-11-22T10:00:00Z", "interval", 1000))));
+        rows.add(new Row("unleash metrics", new Who[] {Who.ROUTER}, () -> new Call(HttpMethod.POST,
+                "/api/client/metrics", Map.of("appName", "matrix", "instanceId", unique("i"),
+                "bucket", Map.of("start", "2026-11-22T10:00:00Z", "stop", "2026-11-22T10:00:10Z",
+                        "toggles", Map.of())))));
         return rows;
     }
 
@@ -135,7 +170,9 @@ class RoleMatrixTest extends ControlPlaneTest {
                 boolean allowed = List.of(row.allowed()).contains(who);
                 boolean ok = switch (who) {
                     case NONE, BAD_TOKEN -> status == 401;
-                    default -> allowed ? status >= 200 && status < 300 : status == 403;
+                    default -> allowed
+                            ? (row.allowedStatus() == 0 ? status >= 200 && status < 300 : status == row.allowedStatus())
+                            : status == 403;
                 };
                 checked++;
                 if (!ok) {
