@@ -3,7 +3,7 @@
 # Needs: control-plane/target/control-plane.jar and cli/target/switchboard.jar
 #        (mvn -B -pl cli -am -DskipTests package), PostgreSQL on 127.0.0.1:5432, hyperfine (apt install hyperfine).
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 db=sb_bench_cli_$$
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 token=bench-admin-token
