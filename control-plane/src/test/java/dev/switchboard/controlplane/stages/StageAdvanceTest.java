@@ -77,13 +77,13 @@ class StageAdvanceTest extends GuardTestBase {
                 .jsonPath("$.to").isEqualTo("expansion")
                 .jsonPath("$.forced").isEqualTo(false)
                 .jsonPath("$.state.percentage").isEqualTo(25);
-        await("the Slack status update", Duration.ofSeconds(10), () -> !SLACK.findAll(
-                postRequestedFor(urlEqualTo("/api/chat.postMessage")).withRequestBody(containing(flag))
-                        .withRequestBody(containing("Rollout%20Update"))).isEmpty());
-        // the new stage has not baked yet
+        // right away (before anything that may take longer than the short test bake time): not baked yet
         as(operator).post().uri("/api/v1/flags/{f}/advance", flag).contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(Map.of("reason", "again")).exchange().expectStatus().isEqualTo(409)
                 .expectBody().jsonPath("$.criteria[?(@.name == 'bake-time')].passed").isEqualTo(false);
+        await("the Slack status update", Duration.ofSeconds(10), () -> !SLACK.findAll(
+                postRequestedFor(urlEqualTo("/api/chat.postMessage")).withRequestBody(containing(flag))
+                        .withRequestBody(containing("Rollout%20Update"))).isEmpty());
     }
 
     @Test
