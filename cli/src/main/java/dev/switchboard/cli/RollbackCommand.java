@@ -193,8 +193,9 @@ final class RollbackCommand extends ApiCommand {
                         + " to list them)");
             }
         }
-        out.note("error: --backup-id required for data rollback (choose one of the ids above: a snapshot number or"
-                + " a migration backup " + MIGRATION_BACKUP_PREFIX + "...)");
+        out.note("error: --backup-id required for data rollback (choose one of the snapshot ids above"
+                + (database.isPresent() ? ", or one of the migration backups (" + MIGRATION_BACKUP_PREFIX + "...))"
+                : ")"));
         return ExitCodes.USAGE;
     }
 
