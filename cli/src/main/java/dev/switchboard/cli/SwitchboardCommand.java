@@ -12,7 +12,7 @@ import tools.jackson.databind.json.JsonMapper;
 /** {@code switchboard}: steer the v1 → v2 rollout of the voice agent from a terminal or a script. */
 @Command(name = "switchboard", mixinStandardHelpOptions = true, versionProvider = SwitchboardCommand.Version.class,
         description = "Steer the voice-agent v1 -> v2 rollout: status, rollout stages, per-tenant overrides, "
-                + "the four rollback levels, audit, alerts, tenants and tokens.",
+                + "the four rollback levels, the data migration, audit, alerts, tenants and tokens.",
         subcommands = {
                 StatusCommand.class,
                 RolloutCommand.class,
@@ -37,9 +37,11 @@ import tools.jackson.databind.json.JsonMapper;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:done (also when there was nothing to change)",
-                "1:refused: by the server (403 role, 409 conflict or no-go) or not confirmed",
+                "1:refused: by the server (403 role, 409 conflict or no-go) or not confirmed; a migration or restore "
+                        + "that failed and was rolled back, or another one holding the lock",
                 "2:usage error: bad command line, unknown flag/tenant, invalid value (400/404)",
-                "3:cannot reach or authenticate to the control plane (connection refused, timeout, 401, 502-504)",
+                "3:cannot reach or authenticate to the control plane (connection refused, timeout, 401, 502-504), "
+                        + "or reach the voice-agent database (or it lacks the expected schema)",
         })
 final class SwitchboardCommand implements Callable<Integer> {
 
@@ -101,6 +103,7 @@ final class SwitchboardCommand implements Callable<Integer> {
     /** The command line with its factory, error handlers and exit codes wired; used by main and by tests. */
     static CommandLine commandLine(CliContext context) {
         CommandLine cli = new CommandLine(SwitchboardCommand.class, new ContextFactory(context));
+        MigrateSubcommand.register(cli, context);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof CliFailure failure) {
                 commandLine.getErr().println("error: " + failure.getMessage());

@@ -55,6 +55,36 @@ final class Fixtures {
         return flag;
     }
 
+    /** A GET as the admin, for answers the CLI has no command for (the stage preview). */
+    static tools.jackson.databind.JsonNode getJson(String path) {
+        try {
+            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(ControlPlaneServer.get().url() + path))
+                    .header("Authorization", "Bearer " + ControlPlaneServer.ADMIN_TOKEN).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException(path + " answered " + response.statusCode() + ": " + response.body());
+            }
+            return tools.jackson.databind.json.JsonMapper.builder().build().readTree(response.body());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Registers exactly these tenant ids (e.g. the voice-agent database's business ids) with the CLI's import. */
+    static void registerTenantIds(CliRun admin, Path dir, List<String> ids) throws java.io.IOException {
+        StringBuilder json = new StringBuilder("[");
+        for (String id : ids) {
+            json.append(json.length() > 1 ? "," : "").append("{\"id\":\"").append(id)
+                    .append("\",\"displayName\":\"B ").append(id).append("\"}");
+        }
+        Path file = Files.writeString(dir.resolve(unique("businesses") + ".json"), json.append("]"));
+        CliRun.Result imported = admin.run("tenants", "import", file.toString());
+        assertThat(imported.exit()).as(imported.toString()).isZero();
+    }
+
     private static void post(String path, String json, int expected) {
         try {
             HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(ControlPlaneServer.get().url() + path))

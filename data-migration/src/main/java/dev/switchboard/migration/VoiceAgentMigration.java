@@ -205,6 +205,29 @@ public final class VoiceAgentMigration {
         return result;
     }
 
+    /**
+     * Which of {@code tenantIds} are businesses of the voice-agent database (uuid ids compared case-insensitively,
+     * returned as given). A stage-scoped run uses it to leave out control-plane tenants with no v1 data.
+     */
+    public java.util.Set<String> existingTenants(AgentDatabase database, java.util.Set<String> tenantIds) {
+        try (Connection connection = database.connect();
+             PreparedStatement ps = connection.prepareStatement(
+                     "SELECT t FROM unnest(?::text[]) t WHERE EXISTS (SELECT 1 FROM businesses b"
+                             + " WHERE lower(b.id::text) = lower(t))")) {
+            ps.setArray(1, connection.createArrayOf("text", tenantIds.toArray()));
+            java.util.Set<String> found = new java.util.LinkedHashSet<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    found.add(rs.getString(1));
+                }
+            }
+            return found;
+        } catch (SQLException e) {
+            throw new MigrationException(MigrationException.Kind.SCHEMA_MISMATCH,
+                    "Cannot look up businesses in the voice-agent database: " + e.getMessage(), e);
+        }
+    }
+
     /** Backups of this database, newest first (for "rollback --level data" without an id). */
     public List<BackupInfo> listBackups(AgentDatabase database) {
         try (Connection connection = database.connect()) {
@@ -242,9 +265,10 @@ public final class VoiceAgentMigration {
             for (int i = 0; i < result.tables().size(); i++) {
                 details.put(result.tables().get(i), result.rowCounts().get(i) + " rows");
             }
+            List<String> warnings = new ArrayList<>();
             record(new MigrationAuditEvent(MigrationAuditEvent.RESTORE, "success", clock.instant(),
-                    Optional.of(backupId), details), new ArrayList<>());
-            return result;
+                    Optional.of(backupId), details), warnings);
+            return result.withWarnings(warnings);
         } catch (SQLException e) {
             throw new MigrationException(MigrationException.Kind.RESTORE_FAILED,
                     "Restore of backup " + backupId + " failed and was rolled back: " + e.getMessage(), e);

@@ -17,7 +17,10 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
+import java.util.function.BooleanSupplier;
+import java.util.function.ToIntFunction;
 
 /**
  * {@code switchboard migrate}: the voice-agent v1 → v2 data migration. The CLI registers it as a subcommand with a
@@ -68,9 +71,23 @@ public final class MigrateCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /**
+     * What a command-line tool that embeds this command (the {@code switchboard} CLI) supplies instead of this
+     * command's own choices: it owns {@code -o} (an inherited option of its root), maps failures into its own exit
+     * code scheme, and may check its own options before anything runs (throwing its own failure type).
+     *
+     * @param json      whether the host's {@code -o} asked for JSON
+     * @param exitCodes the host's exit code for a {@link MigrationException}
+     * @param preflight runs before the migration starts, after this command's checks passed; may throw
+     */
+    public record Host(BooleanSupplier json, ToIntFunction<MigrationException> exitCodes,
+                       java.util.function.Consumer<MigrateCommand> preflight) {
+    }
+
     private final VoiceAgentMigration migration;
     private final Optional<StageTenantSource> stageSource;
     private final Optional<Boolean> terminalOverride;
+    private final Optional<Host> host;
 
     /** Standalone: no control plane (so no --stage), no audit sink, progress bar when stdout is a terminal. */
     public MigrateCommand() {
@@ -84,9 +101,35 @@ public final class MigrateCommand implements Callable<Integer> {
      */
     public MigrateCommand(VoiceAgentMigration migration, Optional<StageTenantSource> stageSource,
                           Optional<Boolean> terminal) {
+        this(migration, stageSource, terminal, Optional.empty());
+    }
+
+    /** As a subcommand of a host CLI; see {@link #embedded}. */
+    public MigrateCommand(VoiceAgentMigration migration, Optional<StageTenantSource> stageSource,
+                          Optional<Boolean> terminal, Optional<Host> host) {
         this.migration = migration;
         this.stageSource = stageSource;
         this.terminalOverride = terminal;
+        this.host = host;
+    }
+
+    /**
+     * This command ready to be added as a subcommand of a host whose root declares an inherited
+     * {@code -o/--output}: picocli refuses two options of one name, so this command's own {@code -o} is dropped and
+     * the host's {@link Host#json()} decides the format.
+     */
+    public static CommandLine embedded(MigrateCommand command) {
+        if (command.host.isEmpty()) {
+            throw new IllegalArgumentException("an embedded migrate command needs its Host");
+        }
+        CommandLine cli = new CommandLine(command);
+        CommandLine.Model.CommandSpec spec = cli.getCommandSpec();
+        spec.remove(spec.findOption("--output"));
+        return cli;
+    }
+
+    public boolean dryRun() {
+        return dryRun;
     }
 
     public static void main(String[] args) {
@@ -97,9 +140,9 @@ public final class MigrateCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        boolean json = "json".equalsIgnoreCase(output);
+        boolean json = host.map(h -> h.json().getAsBoolean()).orElse("json".equalsIgnoreCase(output));
         try {
-            if (!json && !"text".equalsIgnoreCase(output)) {
+            if (host.isEmpty() && !json && !"text".equalsIgnoreCase(output)) {
                 throw new MigrationException(MigrationException.Kind.INVALID_OPTION,
                         "-o must be text or json, got " + output);
             }
@@ -107,9 +150,11 @@ public final class MigrateCommand implements Callable<Integer> {
                 throw new MigrationException(MigrationException.Kind.INVALID_OPTION,
                         "--database-url (or " + AgentDatabase.URL_ENV + ") is required");
             }
-            MigrationOptions.Builder options = MigrationOptions.builder(new AgentDatabase(databaseUrl, databaseUser,
-                            System.getenv("SWITCHBOARD_AGENT_DB_PASSWORD")))
+            MigrationOptions.Builder options = MigrationOptions.builder(database())
                     .dryRun(dryRun).batchSize(batchSize).force(force).skipBackup(skipBackup, yes);
+            // the options' own checks (batch size, --skip-backup) and the host's before asking anyone anything
+            options.build();
+            host.ifPresent(h -> h.preflight().accept(this));
             tenants().ifPresent(options::tenantIds);
             boolean terminal = terminalOverride.orElse(System.console() != null);
             options.listener(terminal && !json ? new ProgressBar(err) : new ProgressLines(err));
@@ -120,7 +165,7 @@ public final class MigrateCommand implements Callable<Integer> {
         } catch (MigrationException e) {
             err.println("error: " + e.getMessage());
             err.flush();
-            return e.exitCode();
+            return host.map(h -> h.exitCodes().applyAsInt(e)).orElse(e.exitCode());
         }
     }
 
@@ -137,7 +182,7 @@ public final class MigrateCommand implements Callable<Integer> {
             StageTenantSource source = stageSource.orElseThrow(() -> new MigrationException(
                     MigrationException.Kind.INVALID_OPTION, "--stage next needs the control plane"
                     + " (SWITCHBOARD_CONTROL_PLANE_URL and SWITCHBOARD_TOKEN)"));
-            return Optional.of(source.tenantsOfNextStage());
+            return Optional.of(knownOfStage(source.tenantsOfNextStage()));
         }
         if (tenantIds != null) {
             Set<String> ids = new LinkedHashSet<>();
@@ -145,6 +190,33 @@ public final class MigrateCommand implements Callable<Integer> {
             return Optional.of(ids);
         }
         return Optional.empty();
+    }
+
+    /**
+     * The control plane may know tenants that have no business in the voice-agent database (signed up on v2, or
+     * never had a v1 agent): they have nothing to migrate, so a stage-scoped run leaves them out, saying so, instead
+     * of refusing the whole stage as an explicit unknown --tenant-ids would.
+     */
+    private Set<String> knownOfStage(Set<String> stageTenants) {
+        if (stageTenants.isEmpty()) {
+            return stageTenants;
+        }
+        Set<String> known = migration.existingTenants(database(), stageTenants);
+        Set<String> unknown = new TreeSet<>(stageTenants);
+        unknown.removeAll(known);
+        if (!unknown.isEmpty()) {
+            PrintWriter err = spec.commandLine().getErr();
+            List<String> shown = List.copyOf(unknown).subList(0, Math.min(10, unknown.size()));
+            err.println("warning: --stage next: " + unknown.size() + " of " + stageTenants.size() + " tenant(s) the next"
+                    + " stage moves have no business in the voice-agent database (nothing to migrate): "
+                    + String.join(", ", shown) + (unknown.size() > shown.size() ? ", …" : ""));
+            err.flush();
+        }
+        return known;
+    }
+
+    private AgentDatabase database() {
+        return new AgentDatabase(databaseUrl, databaseUser, System.getenv("SWITCHBOARD_AGENT_DB_PASSWORD"));
     }
 
     /** One line per step and per 10 % of configs: for logs and CI (not a terminal). */
