@@ -1,6 +1,6 @@
 -- The demo's voice-agent platform database (bin/demo creates it as switchboard_demo_agents): the schema the
 -- v1 -> v2 data migration expects (docs/data-migration.md, copied from the data-migration test fixture with text
--- business ids = the demo's tenant ids), v1 rows for tenant-0001 .. tenant-0300, and no v2 rows yet.
+-- business ids = the demo's tenant ids), v1 rows for tenant-0001 .. tenant-<count> (psql -v count=N), and no v2 rows yet.
 CREATE EXTENSION IF NOT EXISTS pgcrypto;
 -- The voice-agent platform's tables as the v1 -> v2 data migration expects them (docs/data-migration.md).
 -- v1 (source): businesses, voice_agent_config, voice_calls. v2 (target, created by the v2 deploy):
@@ -87,7 +87,7 @@ CREATE INDEX voice_assistant_metrics_business_idx ON voice_assistant_metrics (bu
 INSERT INTO businesses (id, name, vertical)
 SELECT format('tenant-%s', lpad(n::text, 4, '0')), format('Demo business %s', n),
        (ARRAY['restaurant', 'dental', 'salon', NULL])[1 + n % 4]
-FROM generate_series(1, 300) n;
+FROM generate_series(1, :count) n;
 
 INSERT INTO voice_agent_config (id, business_id, vapi_assistant_id, phone_number_id, assistant_name, system_prompt, voice_id)
 SELECT gen_random_uuid(), b.id, 'asst_' || b.id, 'pn_' || b.id, 'Recepcionista',
