@@ -10,7 +10,7 @@ import picocli.CommandLine.Spec;
 import tools.jackson.databind.json.JsonMapper;
 
 /** {@code switchboard}: steer the v1 → v2 rollout of the voice agent from a terminal or a script. */
-@Command(name = "switchboard", mixinStandardHelpOptions = true, versionProvider = SwitchboardCommand.Version.class,
+@Command(name = "switchboard", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, versionProvider = SwitchboardCommand.Version.class,
         description = "Steer the voice-agent v1 -> v2 rollout: status, rollout stages, per-tenant overrides, "
                 + "the four rollback levels, the data migration, audit, alerts, tenants and tokens.",
         subcommands = {

@@ -49,6 +49,14 @@ class CliCommandsTest {
         assertThat(help.out()).contains("status", "rollout", "tenant", "rollback", "snapshots", "audit", "alerts",
                 "tenants", "tokens", "completion", "Exit codes:", "0   done", "1   refused", "2   usage error",
                 "3   cannot reach or authenticate");
+        // every subcommand answers --help (the error messages tell people to run it)
+        for (String[] command : new String[][] {{"audit"}, {"rollback"}, {"rollout", "advance"}, {"migrate"}, {"tenant", "explain"}}) {
+            String[] args = java.util.Arrays.copyOf(command, command.length + 1);
+            args[command.length] = "--help";
+            CliRun.Result sub = admin.run(args);
+            assertThat(sub.exit()).as(String.join(" ", args)).isZero();
+            assertThat(sub.out()).as(String.join(" ", args)).contains("Usage: switchboard " + String.join(" ", command));
+        }
     }
 
     @Test
