@@ -15,7 +15,7 @@ import dev.switchboard.controlplane.metrics.MinutePoint;
 import dev.switchboard.controlplane.metrics.RouterDirectory;
 import dev.switchboard.controlplane.metrics.RouterView;
 import dev.switchboard.controlplane.metrics.VariantStats;
-import dev.switchboard.controlplane.stages.StagePlan;
+import dev.switchboard.controlplane.stages.StageAdvance;
 import dev.switchboard.controlplane.tenants.Tenant;
 import dev.switchboard.controlplane.tenants.TenantStore;
 import java.time.Duration;
@@ -50,13 +50,15 @@ class DashboardData {
     private final ObjectProvider<ComparisonSource> comparisons;
     private final ObjectProvider<AlertBoard> alerts;
     private final ObjectProvider<RouterDirectory> routers;
+    private final StageAdvance stages;
     private final org.springframework.r2dbc.core.DatabaseClient db;
     private final java.util.Map<String, long[]> counts = new java.util.concurrent.ConcurrentHashMap<>();
 
     DashboardData(FlagStore flags, TenantStore tenants, ObjectProvider<ComparisonSource> comparisons,
-                  ObjectProvider<AlertBoard> alerts, ObjectProvider<RouterDirectory> routers,
+                  ObjectProvider<AlertBoard> alerts, ObjectProvider<RouterDirectory> routers, StageAdvance stages,
                   org.springframework.r2dbc.core.DatabaseClient db) {
         this.db = db;
+        this.stages = stages;
         this.flags = flags;
         this.tenants = tenants;
         this.comparisons = comparisons;
@@ -78,7 +80,7 @@ class DashboardData {
 
     Mono<Overview> overview(String name) {
         return flag(name).flatMap(flag -> Mono.zip(count(flag.rule()), comparison(name), charts(name),
-                        activeAlerts(name), routerSummary(flag))
+                        activeAlerts(name), routerSummary(flag), plan(name))
                 .map(t -> {
                     long[] counts = t.getT1();
                     Optional<Comparison> comparison = t.getT2();
@@ -87,7 +89,7 @@ class DashboardData {
                     Overview.Card v1 = card("V1 (current agent)", "v1", comparison.map(Comparison::v1), empty);
                     Overview.Card v2 = card("V2 (new agent)", "v2", comparison.map(Comparison::v2), empty);
                     List<String> failing = comparison.map(c -> GoNoGo.failing(c.v2())).orElse(List.of());
-                    return new Overview(flag, counts[0], counts[1], flag.stage(), nextStage(flag), v1, v2, failing,
+                    return new Overview(flag, counts[0], counts[1], flag.stage(), t.getT6(), v1, v2, failing,
                             installed, t.getT3(), t.getT4(), t.getT5());
                 }));
     }
@@ -128,11 +130,13 @@ class DashboardData {
         return comparison(flag).map(c -> c.map(x -> GoNoGo.failing(x.v2())).orElse(List.of()));
     }
 
-    private static String nextStage(FlagState flag) {
-        return StagePlan.DEFAULT.next(flag.percentage())
-                .map(s -> s.name() + " at " + s.percentage() + "%: needs v2 within the go criteria (error rate "
-                        + "≤ 5%, p95 ≤ 1200 ms, failed calls ≤ 10%, at most 2 circuit-breaker opens) and the operator role")
-                .orElse("none: the rollout is complete");
+    /**
+     * The guard's stage plan (the same one {@code GET /api/v1/flags/{flag}/plan} answers): current and next stage,
+     * bake time left and each go criterion of advancing. Empty, with the page saying so, if it cannot be read.
+     */
+    private Mono<Optional<Overview.Plan>> plan(String flag) {
+        return stages.plan(flag).map(p -> Optional.of(Overview.Plan.of(p)))
+                .onErrorResume(e -> unavailable("stage plan", e, Optional.empty()));
     }
 
     private static Overview.Card card(String title, String variant, Optional<VariantStats> stats, String empty) {
