@@ -54,7 +54,7 @@ class DashboardGuardTest extends DashboardTest {
         assertThat(page).contains("Go: v2 is within every go/no-go threshold");
         // the per-minute charts come from the same windows (ComparisonSource.perMinute)
         assertThat(page).contains("<polyline class=\"v1\"").contains("<polyline class=\"v2\"")
-                .containsPattern("p95 latency: [12] minutes of v1 and [12] minutes of v2 data; latest v1 495 ms, latest v2 990 ms");
+                .containsPattern("p95 latency: [12] minutes? of v1 and [12] minutes? of v2 data; latest v1 495 ms, latest v2 990 ms");
 
         String failing = createFlag(false);
         pushWindows(failing, unique("router"), revision(failing), unique("t"), V2_FAILING);
