@@ -16,6 +16,9 @@ import dev.switchboard.controlplane.security.Caller;
 import dev.switchboard.controlplane.security.Role;
 import dev.switchboard.controlplane.tenants.TenantStore;
 import dev.switchboard.controlplane.web.RequestIds;
+import dev.switchboard.controlplane.stages.Criterion;
+import dev.switchboard.controlplane.stages.StageAdvance;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.springframework.http.HttpStatus;
@@ -42,15 +45,20 @@ class DashboardActions {
     private final FlagChanges changes;
     private final DashboardData data;
     private final TenantStore tenants;
+    private final StageAdvance stages;
 
-    DashboardActions(FlagChanges changes, DashboardData data, TenantStore tenants) {
+    DashboardActions(FlagChanges changes, DashboardData data, TenantStore tenants, StageAdvance stages) {
         this.changes = changes;
+        this.stages = stages;
         this.data = data;
         this.tenants = tenants;
     }
 
     /** The outcome of an action as the panel shows it. {@code kind} is ok, conflict or error. */
-    record Outcome(String kind, String title, String detail) {
+    record Outcome(String kind, String title, String detail, List<String> items) {
+        Outcome(String kind, String title, String detail) {
+            this(kind, title, detail, List.of());
+        }
     }
 
     @PostMapping("/dashboard/flags/{flag}/percentage")
@@ -76,6 +84,29 @@ class DashboardActions {
             return goCheck.then(changes.apply(flag, new FlagCommand.SetPercentage(target), context))
                     .map(outcome -> done(outcome, "Rollout set to " + outcome.flag().percentage() + "%"));
         }).onErrorResume(e -> failed(flag, e)).flatMap(o -> panel(flag, o, exchange));
+    }
+
+    /**
+     * Advance to the plan's next stage through the guard's {@link StageAdvance} (the service behind
+     * {@code POST /api/v1/flags/{flag}/advance}): it checks the go criteria and refuses with each of them. The
+     * page's revision is checked first, so an advance from a stale page shows the conflict instead.
+     */
+    @PostMapping("/dashboard/flags/{flag}/advance")
+    Mono<Rendering> advance(@PathVariable String flag, Authentication who, ServerWebExchange exchange) {
+        return exchange.getFormData().flatMap(form -> {
+            ChangeContext context = context(DashboardUser.caller(who), form, exchange);
+            long shown = context.expectedRevision().orElseThrow();
+            return data.flag(flag).flatMap(now -> now.revision() != shown
+                    ? Mono.error(new StaleRevision(shown, now.revision(), now))
+                    : stages.advance(flag, context.reason(), false, context.caller(), context.requestId()))
+                    .map(a -> new Outcome("ok", "Advanced from " + a.from() + " to " + a.to() + " (" + a.percentage() + "%)",
+                            "now revision " + a.state().revision() + "; every go criterion held",
+                            a.criteria().stream().map(DashboardActions::criterion).toList()));
+        }).onErrorResume(e -> failed(flag, e)).flatMap(o -> panel(flag, o, exchange));
+    }
+
+    private static String criterion(Criterion c) {
+        return Overview.CriterionLine.of(c).text() + ": " + (c.passed() ? "pass" : "FAIL");
     }
 
     /** Everyone back to v1 by percentage: lowers to 0% (allow-listed tenants stay on v2; they are listed). */
@@ -145,6 +176,13 @@ class DashboardActions {
                     "you acted on revision " + stale.expected() + "; it is now revision " + now.revision() + " ("
                             + now.percentage() + "%, " + (now.enabled() ? "on" : "switched off") + ", last change by "
                             + now.updatedBy() + "). The panel below shows the current state; decide again."));
+        }
+        if (e instanceof Refused refused && refused.extra().get("criteria") instanceof List<?> criteria
+                && !criteria.isEmpty()) {
+            // the guard's refusal of an advance: list the criteria that fail, each with value and threshold
+            List<String> failing = criteria.stream().filter(Criterion.class::isInstance).map(Criterion.class::cast)
+                    .filter(c -> !c.passed()).map(DashboardActions::criterion).toList();
+            return Mono.just(new Outcome("refused", "Not advanced: the go criteria do not hold", e.getMessage(), failing));
         }
         if (e instanceof NotPermitted || e instanceof InvalidInput || e instanceof Refused || e instanceof NotFound) {
             String kind = e instanceof NotPermitted ? "forbidden" : e instanceof Refused ? "refused" : "invalid";

@@ -15,7 +15,7 @@ import dev.switchboard.controlplane.metrics.MinutePoint;
 import dev.switchboard.controlplane.metrics.RouterDirectory;
 import dev.switchboard.controlplane.metrics.RouterView;
 import dev.switchboard.controlplane.metrics.VariantStats;
-import dev.switchboard.controlplane.stages.StagePlan;
+import dev.switchboard.controlplane.stages.StageAdvance;
 import dev.switchboard.controlplane.tenants.Tenant;
 import dev.switchboard.controlplane.tenants.TenantStore;
 import java.time.Duration;
@@ -41,6 +41,12 @@ class DashboardData {
 
     static final Duration WINDOW = Duration.ofMinutes(5);
     static final Duration CHART_SPAN = Duration.ofHours(1);
+    /**
+     * How long a computed stage plan is shown before it is recomputed. The plan's go criteria read the whole time
+     * the flag has been in its stage (up to 7 days of windows), which costs far more than the rest of the page; a
+     * few seconds old is as good for a person deciding, and the advance itself re-checks live in the guard.
+     */
+    static final Duration PLAN_FRESH = Duration.ofSeconds(5);
     static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
     private static final Logger LOG = LoggerFactory.getLogger(DashboardData.class);
     private static final String NOT_INSTALLED = "no metrics yet: the guard's metric source is not installed";
@@ -50,13 +56,16 @@ class DashboardData {
     private final ObjectProvider<ComparisonSource> comparisons;
     private final ObjectProvider<AlertBoard> alerts;
     private final ObjectProvider<RouterDirectory> routers;
+    private final StageAdvance stages;
     private final org.springframework.r2dbc.core.DatabaseClient db;
     private final java.util.Map<String, long[]> counts = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Map<String, PlanEntry> plans = new java.util.concurrent.ConcurrentHashMap<>();
 
     DashboardData(FlagStore flags, TenantStore tenants, ObjectProvider<ComparisonSource> comparisons,
-                  ObjectProvider<AlertBoard> alerts, ObjectProvider<RouterDirectory> routers,
+                  ObjectProvider<AlertBoard> alerts, ObjectProvider<RouterDirectory> routers, StageAdvance stages,
                   org.springframework.r2dbc.core.DatabaseClient db) {
         this.db = db;
+        this.stages = stages;
         this.flags = flags;
         this.tenants = tenants;
         this.comparisons = comparisons;
@@ -78,7 +87,7 @@ class DashboardData {
 
     Mono<Overview> overview(String name) {
         return flag(name).flatMap(flag -> Mono.zip(count(flag.rule()), comparison(name), charts(name),
-                        activeAlerts(name), routerSummary(flag))
+                        activeAlerts(name), routerSummary(flag), plan(flag))
                 .map(t -> {
                     long[] counts = t.getT1();
                     Optional<Comparison> comparison = t.getT2();
@@ -87,7 +96,7 @@ class DashboardData {
                     Overview.Card v1 = card("V1 (current agent)", "v1", comparison.map(Comparison::v1), empty);
                     Overview.Card v2 = card("V2 (new agent)", "v2", comparison.map(Comparison::v2), empty);
                     List<String> failing = comparison.map(c -> GoNoGo.failing(c.v2())).orElse(List.of());
-                    return new Overview(flag, counts[0], counts[1], flag.stage(), nextStage(flag), v1, v2, failing,
+                    return new Overview(flag, counts[0], counts[1], flag.stage(), t.getT6(), v1, v2, failing,
                             installed, t.getT3(), t.getT4(), t.getT5());
                 }));
     }
@@ -128,11 +137,36 @@ class DashboardData {
         return comparison(flag).map(c -> c.map(x -> GoNoGo.failing(x.v2())).orElse(List.of()));
     }
 
-    private static String nextStage(FlagState flag) {
-        return StagePlan.DEFAULT.next(flag.percentage())
-                .map(s -> s.name() + " at " + s.percentage() + "%: needs v2 within the go criteria (error rate "
-                        + "≤ 5%, p95 ≤ 1200 ms, failed calls ≤ 10%, at most 2 circuit-breaker opens) and the operator role")
-                .orElse("none: the rollout is complete");
+    /**
+     * The guard's stage plan (the same one {@code GET /api/v1/flags/{flag}/plan} answers): current and next stage,
+     * bake time left and each go criterion of advancing. Empty, with the page saying so, if it cannot be read.
+     */
+    Mono<Optional<Overview.Plan>> plan(FlagState flag) {
+        String key = flag.name() + "@" + flag.revision();
+        PlanEntry cached = plans.get(key);
+        if (cached != null) {
+            if (Duration.between(cached.at(), Instant.now()).compareTo(PLAN_FRESH) > 0
+                    && cached.refreshing().compareAndSet(false, true)) {
+                // stale: this request still gets the previous plan; the next ones get the new one
+                computePlan(flag, key).subscribe(p -> { }, e -> cached.refreshing().set(false));
+            }
+            return Mono.just(cached.plan());
+        }
+        return computePlan(flag, key);
+    }
+
+    private Mono<Optional<Overview.Plan>> computePlan(FlagState flag, String key) {
+        return stages.plan(flag.name()).map(p -> Optional.of(Overview.Plan.of(p)))
+                .doOnNext(p -> {
+                    plans.keySet().removeIf(k -> k.startsWith(flag.name() + "@"));
+                    plans.put(key, new PlanEntry(p, Instant.now(), new java.util.concurrent.atomic.AtomicBoolean()));
+                })
+                .onErrorResume(e -> unavailable("stage plan", e, Optional.empty()));
+    }
+
+    /** A computed plan, when it was computed, and whether a refresh is under way. */
+    private record PlanEntry(Optional<Overview.Plan> plan, Instant at,
+                             java.util.concurrent.atomic.AtomicBoolean refreshing) {
     }
 
     private static Overview.Card card(String title, String variant, Optional<VariantStats> stats, String empty) {

@@ -2,11 +2,14 @@ package dev.switchboard.controlplane.dashboard;
 
 import dev.switchboard.controlplane.alerts.AlertView;
 import dev.switchboard.controlplane.flags.FlagState;
+import dev.switchboard.controlplane.stages.Criterion;
+import dev.switchboard.controlplane.stages.StageAdvance;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /** Everything the rollout overview shows for one flag, computed once per render. */
-record Overview(FlagState flag, long totalTenants, long onV2, String stage, String nextStage, Card v1, Card v2,
+record Overview(FlagState flag, long totalTenants, long onV2, String stage, Optional<Plan> plan, Card v1, Card v2,
                 List<String> goFailing, boolean metricsInstalled, List<SvgChart> charts, Optional<List<AlertView>> alerts,
                 RouterSummary routers) {
 
@@ -37,6 +40,77 @@ record Overview(FlagState flag, long totalTenants, long onV2, String stage, Stri
 
     /** How many routers hold the flag's current revision: "rollback effective on N/M routers". */
     record RouterSummary(boolean installed, long holding, long total, List<RouterRow> rows) {
+    }
+
+    /**
+     * The guard's plan as the page shows it: the stages with their bake times, where the flag stands, what is
+     * left of the current stage's bake time, and each go criterion of advancing with its value, threshold and
+     * sample size in words (a failed one also says so in words, not only in colour).
+     */
+    record Plan(String current, String next, int nextPercentage, String bakeLeft, boolean go, List<CriterionLine> criteria,
+                List<StageLine> stages) {
+
+        static Plan of(StageAdvance.PlanView p) {
+            int nextPercentage = p.next().flatMap(n -> p.stages().stream().filter(s -> s.name().equals(n)).findFirst())
+                    .map(StageAdvance.StageView::percentage).orElse(p.percentage());
+            List<StageLine> stages = p.stages().stream().map(s -> new StageLine(s.name(), s.percentage(),
+                    duration(s.minBakeSeconds()), s.name().equals(p.current()))).toList();
+            return new Plan(p.current(), p.next().orElse(""), nextPercentage, duration(p.bakeRemainingSeconds()), p.go(),
+                    p.criteria().stream().map(CriterionLine::of).toList(), stages);
+        }
+
+        public boolean hasNext() {
+            return !next.isEmpty();
+        }
+
+        public List<CriterionLine> failing() {
+            return criteria.stream().filter(c -> !c.passed()).toList();
+        }
+
+        /** Why advancing is refused right now, in words ("" when it would go). */
+        public String blockedText() {
+            return failing().stream().map(CriterionLine::text).collect(java.util.stream.Collectors.joining("; "));
+        }
+
+        static String duration(long seconds) {
+            if (seconds <= 0) {
+                return "0 s";
+            }
+            long h = seconds / 3600;
+            long m = seconds % 3600 / 60;
+            long s = seconds % 60;
+            return h > 0 ? h + " h" + (m > 0 ? " " + m + " min" : "") : m > 0 ? m + " min" + (s > 0 ? " " + s + " s" : "")
+                    : s + " s";
+        }
+    }
+
+    record StageLine(String name, int percentage, String minBake, boolean current) {
+    }
+
+    /** One go criterion: {@code value} against {@code threshold} on {@code sample}; passed or failed in words. */
+    record CriterionLine(String name, String rule, String value, String threshold, String sample, boolean passed) {
+
+        static CriterionLine of(Criterion c) {
+            return new CriterionLine(c.name(), c.rule(), format(c.name(), c.value()), format(c.name(), c.threshold()),
+                    c.sampleSize() > 0 ? GoNoGo.count(c.sampleSize()) + " samples" : "", c.passed());
+        }
+
+        public String verdict() {
+            return passed ? "pass" : "fail";
+        }
+
+        public String text() {
+            return name + " " + value + " (needs " + rule + ", threshold " + threshold + ")";
+        }
+
+        private static String format(String name, double v) {
+            return switch (name) {
+                case "error-rate", "failed-calls" -> GoNoGo.percent(v);
+                case "p95-latency" -> GoNoGo.ms(v);
+                case "bake-time" -> Plan.duration((long) v);
+                default -> String.format(Locale.ROOT, "%,d", (long) v);
+            };
+        }
     }
 
     record RouterRow(String routerId, String version, String lastSeen, String revision, boolean current,

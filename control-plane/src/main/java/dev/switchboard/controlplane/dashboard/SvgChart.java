@@ -40,7 +40,7 @@ record SvgChart(String title, String unit, String v1Points, String v2Points, Str
                 .mapToObj(t -> new Threshold(y(t, top), format(t, percent))).toList();
         long v1Count = points.stream().filter(p -> "v1".equals(p.variant())).count();
         long v2Count = points.stream().filter(p -> "v2".equals(p.variant())).count();
-        String summary = title + ": " + v1Count + " minutes of v1 and " + v2Count + " minutes of v2 data; latest v1 "
+        String summary = title + ": " + minutes(v1Count) + " of v1 and " + minutes(v2Count) + " of v2 data; latest v1 "
                 + latest(points, "v1", value, percent) + ", latest v2 " + latest(points, "v2", value, percent);
         return new SvgChart(title, unit, v1, v2, format(top, percent), lines, !points.isEmpty(), summary);
     }
@@ -48,15 +48,27 @@ record SvgChart(String title, String unit, String v1Points, String v2Points, Str
     private static String line(List<MinutePoint> points, String variant, Instant from, Duration span, double top,
                                ToDoubleFunction<MinutePoint> value) {
         StringBuilder sb = new StringBuilder();
+        int n = 0;
+        String last = "";
         double spanMs = span.toMillis();
         for (MinutePoint p : points) {
             if (!variant.equals(p.variant())) {
                 continue;
             }
             double x = PAD + (WIDTH - 2 * PAD) * Math.max(0, Math.min(1, (p.minute().toEpochMilli() - from.toEpochMilli()) / spanMs));
-            sb.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, y(value.applyAsDouble(p), top)));
+            last = String.format(Locale.ROOT, "%.1f,%.1f ", x, y(value.applyAsDouble(p), top));
+            sb.append(last);
+            n++;
+        }
+        if (n == 1) {
+            // a polyline of one point draws nothing: repeat it, and the round line cap shows it as a dot
+            sb.append(last);
         }
         return sb.toString().trim();
+    }
+
+    private static String minutes(long n) {
+        return n + (n == 1 ? " minute" : " minutes");
     }
 
     private static double y(double value, double top) {

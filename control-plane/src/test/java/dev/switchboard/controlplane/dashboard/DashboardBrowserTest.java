@@ -71,6 +71,8 @@ class DashboardBrowserTest extends DashboardTest {
             tenants.add(unique("bt"));
         }
         registerTenants(tenants);
+        notifyOnly(flag);
+        pushWindows(flag, unique("router"), revision(flag), tenants.get(0), V2_SLOW);
         String overview = baseUrl() + "/dashboard/flags/" + flag;
 
         browser.get(overview);
@@ -78,8 +80,10 @@ class DashboardBrowserTest extends DashboardTest {
         wait.until(ExpectedConditions.urlContains("/dashboard/flags/" + flag));
         WebElement v1 = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("[data-test=card-v1]")));
         WebElement v2 = browser.findElement(By.cssSelector("[data-test=card-v2]"));
-        assertThat(v1.getText()).contains("Error rate").contains("ok below 2%, no-go above 5%").contains("12,000 requests");
-        assertThat(v2.getText()).contains("p95 latency").contains("850 ms").contains("WARNING");
+        assertThat(v1.getText()).contains("Error rate").contains("ok below 2%, no-go above 5%").contains("24 errors of 3,000 requests");
+        assertThat(v2.getText()).contains("p95 latency").contains("990 ms").contains("WARNING");
+        assertThat(browser.findElement(By.cssSelector("[data-test=plan]")).getText()).contains("canary")
+                .contains("canary-tenants");
         assertThat(bar()).isEqualTo("0");
         screenshot("01-overview-1280");
 
@@ -112,6 +116,9 @@ class DashboardBrowserTest extends DashboardTest {
         browser.navigate().refresh();
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("[data-test=card-v2]")));
         screenshot("04-overview-phone");
+        browser.get(baseUrl() + "/dashboard/flags/" + flag + "/routers");
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("[data-test=effective]")));
+        screenshot("09-routers-phone");
         browser.get(baseUrl() + "/dashboard/flags/" + flag + "/tenants?q=" + tenants.get(0));
         screenshot("05-tenants-phone");
         browser.manage().window().setSize(new Dimension(1280, 1700));

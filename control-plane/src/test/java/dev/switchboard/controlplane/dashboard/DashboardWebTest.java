@@ -65,10 +65,11 @@ class DashboardWebTest extends DashboardTest {
     @Test
     void operatorRaisesThroughTheDashboardAndTheAuditLogShowsWhoAndWhy() {
         String flag = createFlag(true);
+        pushWindows(flag, unique("router"), revision(flag), unique("t"), V2_HEALTHY);
         FormSession operator = FormSession.login(baseUrl(), "operator", OPERATOR_PASSWORD);
         String page = page(operator, flag);
         assertThat(page).contains("data-test=\"card-v1\"").contains("data-test=\"card-v2\"")
-                .contains("ok below 2%, no-go above 5%").contains("1,500 requests").contains("<polyline");
+                .contains("ok below 2%, no-go above 5%").contains("300 requests").contains("<polyline");
         String answer = FormSession.body(operator.post("/dashboard/flags/" + flag + "/percentage",
                 FormSession.form(page, "op", "plus10", "shown", "0", "revision",
                         String.valueOf(FormSession.revision(page)), "reason", "first cohort")).expectStatus().isOk());
@@ -109,6 +110,8 @@ class DashboardWebTest extends DashboardTest {
         String nogo = unique("nogo");
         admin().post().uri("/api/v1/flags").contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(Map.of("name", nogo, "description", "failing v2")).exchange().expectStatus().isCreated();
+        notifyOnly(nogo);
+        pushWindows(nogo, unique("router"), revision(nogo), unique("t"), V2_FAILING);
         String nogoPage = page(operator, nogo);
         assertThat(nogoPage).contains("Raising is disabled").contains("no-go");
         assertThat(FormSession.body(operator.post("/dashboard/flags/" + nogo + "/percentage",
