@@ -44,7 +44,7 @@ done
 # Where the time goes, without a profiler: the WebFlux/Netty floor of the same JVM (a health probe, no pipeline,
 # no forwarding) at saturation, and the router's own view of each forwarded webhook (intake to backend answer).
 echo "== saturation router floor: GET /actuator/health/liveness (no webhook pipeline)"
-wrk -t2 -c64 -d${FLOOR_DUR:-10s} --latency "http://127.0.0.1:$ROUTER_PORT/actuator/health/liveness" | grep -E "Latency|50%|90%|99%|Requests/sec|Non-2xx"
+wrk -t2 -c64 -d${FLOOR_DUR:-5s} --latency "http://127.0.0.1:$ROUTER_PORT/actuator/health/liveness" | grep -E "Latency|50%|90%|99%|Requests/sec|Non-2xx"
 load
 echo "== router's own latency metric (switchboard.router.latency, all runs above)"
-curl -fsS "http://127.0.0.1:$ROUTER_PORT/actuator/prometheus" | awk '/^switchboard_router_latency_seconds_(count|sum|max)/ { print "   " $0 }'
+curl -fsS "http://127.0.0.1:$ROUTER_PORT/actuator/prometheus" | awk '/^switchboard_router_latency_seconds_(count|sum|max)|^switchboard_router_webhooks_total/ { print "   " $0 }'
