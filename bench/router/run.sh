@@ -28,6 +28,8 @@ java -Xmx512m -jar agent-router/target/agent-router.jar > "$WORK/router.log" 2>&
 ROUTER=$!
 trap 'kill $ROUTER $STUB 2>/dev/null || true; rm -rf "$WORK"' EXIT
 for i in $(seq 1 180); do curl -sf "http://127.0.0.1:$ROUTER_PORT/actuator/health/readiness" >/dev/null && break; sleep 1; done
+export RUN_ID  # vapi.lua: call ids unique per wrk invocation (set before each one)
+wrk() { RUN_ID=$(date +%s%N); command wrk "$@"; }
 STUB_URL=http://127.0.0.1:$STUB_PORT/webhooks/vapi
 ROUTER_URL=http://127.0.0.1:$ROUTER_PORT/webhooks/vapi
 load; echo "== warm-up"; wrk -t2 -c32 -d15s -s bench/router/vapi.lua "$ROUTER_URL" | grep -E "Requests/sec"
