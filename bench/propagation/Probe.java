@@ -57,6 +57,29 @@ public final class Probe {
         long totalErrors = 0;
         System.out.printf(Locale.ROOT, "# %s: %d trials, %d routers, one request every %d us per router, window %d ms%n",
                 label, trials, routers.size(), periodUs, windowMs);
+        // Warm-up: freshly started routers (cold JIT) made the first trials of each mode the worst ones.
+        long warmupMs = Long.parseLong(System.getenv().getOrDefault("PROBE_WARMUP_MS", "10000"));
+        if (warmupMs > 0) {
+            AtomicInteger warmInFlight = new AtomicInteger();
+            List<ScheduledFuture<?>> warm = new ArrayList<>();
+            for (int r = 0; r < routers.size(); r++) {
+                int router = r;
+                warm.add(ticker.scheduleAtFixedRate(() -> {
+                    if (warmInFlight.get() <= 256) {
+                        warmInFlight.incrementAndGet();
+                        send(clients.get(router), router, routers.get(router), run, seq.incrementAndGet())
+                                .whenComplete((s, e) -> warmInFlight.decrementAndGet());
+                    }
+                }, 0, periodUs, TimeUnit.MICROSECONDS));
+            }
+            Thread.sleep(warmupMs);
+            warm.forEach(w -> w.cancel(false));
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (warmInFlight.get() > 0 && System.nanoTime() < until) {
+                Thread.sleep(5);
+            }
+            System.out.printf("# warm-up: %d ms of the same traffic before trial 1 (PROBE_WARMUP_MS)%n", warmupMs);
+        }
         for (int trial = 1; trial <= trials; trial++) {
             // 1. every router routes v2 (20 consecutive v2 answers each), bounded wait.
             for (int r = 0; r < routers.size(); r++) {

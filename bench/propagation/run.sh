@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Rollback propagation benchmark: two routers under steady traffic, total rollback through the admin API, time from
 # the API's answer until each router's last v2 decision; 20 trials in streaming mode, then 20 in polling mode (1 s).
-# Usage: bench/propagation/run.sh   (from anywhere; TRIALS, WINDOW_MS, POLL_WINDOW_MS, PERIOD_US, MODES override)
+# Usage: bench/propagation/run.sh   (from anywhere; TRIALS, WINDOW_MS, POLL_WINDOW_MS, PERIOD_US, MODES, PROBE_WARMUP_MS override)
 # Everything runs on 127.0.0.1 on free ports; everything started here is stopped on exit (trap).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
