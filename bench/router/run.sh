@@ -43,8 +43,9 @@ for target in direct:$STUB_URL router:$ROUTER_URL; do
   echo "== saturation $target"; wrk -t2 -c64 -d$DUR --latency -s bench/router/vapi.lua "${target#*:}" | grep -E "Latency|50%|90%|99%|Requests/sec|Non-2xx"
   load
 done
-# Where the time goes, without a profiler: the WebFlux/Netty floor of the same JVM (a health probe, no pipeline,
-# no forwarding) at saturation, and the router's own view of each forwarded webhook (intake to backend answer).
+# Where the time goes, without a profiler: a health probe on the same JVM (no webhook pipeline; NB: actuator health
+# aggregation, noisy under load, not a clean framework floor, see docs/benchmarks-router.md),
+# at saturation, and the router's own view of each forwarded webhook (intake to backend answer).
 echo "== saturation router floor: GET /actuator/health/liveness (no webhook pipeline)"
 wrk -t2 -c64 -d${FLOOR_DUR:-5s} --latency "http://127.0.0.1:$ROUTER_PORT/actuator/health/liveness" | grep -E "Latency|50%|90%|99%|Requests/sec|Non-2xx"
 load
