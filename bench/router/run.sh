@@ -4,8 +4,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 DUR=${DUR:-20s}
-STUB_PORT=${STUB_PORT:-19901}
-ROUTER_PORT=${ROUTER_PORT:-18181}
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+STUB_PORT=${STUB_PORT:-$(free_port)}
+ROUTER_PORT=${ROUTER_PORT:-$(free_port)}
+load() { echo "   [$(nproc) cores; $(uptime | sed 's/.*load average/load average/')]"; }
 WORK=$(mktemp -d)
 [ -f agent-router/target/agent-router.jar ] || mvn -B -q -pl agent-router -am -DskipTests package
 # Cold start without a control plane: flag state and identifiers come from the backup files (acme on v2).
@@ -25,15 +27,27 @@ LOGGING_LEVEL_IO_GETUNLEASH=ERROR LOGGING_LEVEL_DEV_SWITCHBOARD=ERROR \
 java -Xmx512m -jar agent-router/target/agent-router.jar > "$WORK/router.log" 2>&1 &
 ROUTER=$!
 trap 'kill $ROUTER $STUB 2>/dev/null || true; rm -rf "$WORK"' EXIT
-for i in $(seq 1 60); do curl -sf "http://127.0.0.1:$ROUTER_PORT/actuator/health/readiness" >/dev/null && break; sleep 1; done
+for i in $(seq 1 180); do curl -sf "http://127.0.0.1:$ROUTER_PORT/actuator/health/readiness" >/dev/null && break; sleep 1; done
+export RUN_ID  # vapi.lua: call ids unique per wrk invocation (set before each one)
+wrk() { RUN_ID=$(date +%s%N); command wrk "$@"; }
 STUB_URL=http://127.0.0.1:$STUB_PORT/webhooks/vapi
 ROUTER_URL=http://127.0.0.1:$ROUTER_PORT/webhooks/vapi
-echo "== warm-up"; wrk -t2 -c32 -d15s -s bench/router/vapi.lua "$ROUTER_URL" | grep -E "Requests/sec"
+load; echo "== warm-up"; wrk -t2 -c32 -d15s -s bench/router/vapi.lua "$ROUTER_URL" | grep -E "Requests/sec"
 wrk -t2 -c32 -d5s -s bench/router/vapi.lua "$STUB_URL" | grep -E "Requests/sec"
 # ~1,000 webhooks/s: 2 connections each pausing PACE_MS between requests
 for target in direct:$STUB_URL router:$ROUTER_URL; do
   echo "== ~1000/s $target"; PACE_MS=${PACE_MS:-2} wrk -t2 -c2 -d$DUR --latency -s bench/router/vapi.lua "${target#*:}" | grep -E "Latency|50%|90%|99%|Requests/sec|Non-2xx"
+  load
 done
 for target in direct:$STUB_URL router:$ROUTER_URL; do
   echo "== saturation $target"; wrk -t2 -c64 -d$DUR --latency -s bench/router/vapi.lua "${target#*:}" | grep -E "Latency|50%|90%|99%|Requests/sec|Non-2xx"
+  load
 done
+# Where the time goes, without a profiler: a health probe on the same JVM (no webhook pipeline; NB: actuator health
+# aggregation, noisy under load, not a clean framework floor, see docs/benchmarks-router.md),
+# at saturation, and the router's own view of each forwarded webhook (intake to backend answer).
+echo "== saturation router floor: GET /actuator/health/liveness (no webhook pipeline)"
+wrk -t2 -c64 -d${FLOOR_DUR:-5s} --latency "http://127.0.0.1:$ROUTER_PORT/actuator/health/liveness" | grep -E "Latency|50%|90%|99%|Requests/sec|Non-2xx"
+load
+echo "== router's own latency metric (switchboard.router.latency, all runs above)"
+curl -fsS "http://127.0.0.1:$ROUTER_PORT/actuator/prometheus" | awk '/^switchboard_router_latency_seconds_(count|sum|max)|^switchboard_router_webhooks_total/ { print "   " $0 }'
