@@ -1,5 +1,7 @@
 // False-rollback simulation: 24 h on a virtual clock, v1 and v2 both at 1 % errors with normal latency
-// jitter, evaluated exactly as the control plane does (5-min sliding window + 20-s recent window, K=3, M=3).
+// jitter, evaluated as the control plane does (5-min sliding window, 20-s recent and 30-s confirm windows,
+// K=3, M=3). A 10-s router window is visible only once it has closed and been pushed, so at an evaluation
+// the 5-min window holds 29 closed windows, the 20-s window the latest one and the 30-s window the last two.
 // Run: java -cp control-plane/target/classes bench/guard/FalseRollbackBench.java [seed] [requestsPerSecond]
 import dev.switchboard.controlplane.guard.Analyzer;
 import dev.switchboard.controlplane.guard.GuardInput;
@@ -28,20 +30,29 @@ public class FalseRollbackBench {
         Instant start = Instant.parse("2026-11-22T00:00:00Z");
         int evaluations = 0, criticalRaises = 0, warningRaises = 0, rollbacks = 0, criticalVerdicts = 0;
         long wall = System.nanoTime();
-        for (int t = 0; t < 24 * 3600; t += 5) { // virtual clock, 5-s evaluation interval
-            if (t % 10 == 0) {
+        int pendingEvaluations = 0, warningVerdicts = 0;
+        Map<String, Integer> warningRules = new java.util.TreeMap<>();
+        // virtual clock, 5-s evaluation interval; evaluations 2.5 s after a window closes and 7.5 s after
+        for (int t = 0; t < 24 * 3600; t += 5) {
+            if (t % 10 == 0) { // the window [t-10, t) closes and is pushed
                 windows.addLast(new Window(window(random, rps * 10, 0.01), window(random, rps * 10, 0.01)));
-                if (windows.size() > 30) {
+                if (windows.size() > 29) {
                     windows.removeFirst();
                 }
             }
-            GuardInput input = new GuardInput("5m", stats("v1", windows, 30, true), stats("v2", windows, 30, false),
-                    "20s", stats("v1", windows, 2, true), stats("v2", windows, 2, false), 0, Map.of());
-            Analyzer.Outcome out = analyzer.step(state, input, start.plusSeconds(t));
+            GuardInput input = new GuardInput("5m", stats("v1", windows, 29, true), stats("v2", windows, 29, false),
+                    "20s", stats("v1", windows, 1, true), stats("v2", windows, 1, false),
+                    "30s", stats("v1", windows, 2, true), stats("v2", windows, 2, false), 0, Map.of());
+            Analyzer.Outcome out = analyzer.step(state, input, start.plusSeconds(t).plusMillis(2500));
+            if (out.state().flag().criticalStreak() > 0 && !out.verdict().status().equals("critical")) {
+                pendingEvaluations++; // counts towards the critical streak without being critical
+            }
             state = out.state();
             evaluations++;
             if (out.verdict().status().equals("critical")) {
                 criticalVerdicts++;
+            } else if (out.verdict().status().equals("warning")) {
+                warningVerdicts++;
             }
             for (Transition tr : out.verdict().transitions()) {
                 if (tr.kind() == Transition.Kind.RAISE) {
@@ -50,13 +61,15 @@ public class FalseRollbackBench {
                         rollbacks++; // auto-rollback policy: every critical raise rolls back
                     } else {
                         warningRaises++;
+                        warningRules.merge(tr.primaryRule(), 1, Integer::sum);
                     }
                 }
             }
         }
         System.out.printf("seed=%d rps/variant=%d evaluations=%d criticalVerdicts(single evaluations)=%d "
-                        + "criticalAlerts=%d rollbacks=%d warningAlerts=%d wall=%d ms%n", seed, rps, evaluations,
-                criticalVerdicts, criticalRaises, rollbacks, warningRaises, (System.nanoTime() - wall) / 1_000_000);
+                        + "pendingCritical=%d warningVerdicts=%d criticalAlerts=%d rollbacks=%d warningAlerts=%d %s wall=%d ms%n",
+                seed, rps, evaluations, criticalVerdicts, pendingEvaluations, warningVerdicts, criticalRaises, rollbacks,
+                warningRaises, warningRules, (System.nanoTime() - wall) / 1_000_000);
     }
 
     /** One 10-s window of one variant: binomial errors, log-normal latency around 300 ms (p95 about 500 ms). */

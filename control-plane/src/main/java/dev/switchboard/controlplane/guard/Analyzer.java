@@ -38,7 +38,8 @@ public final class Analyzer {
 
     public Outcome step(GuardState state, GuardInput in, Instant now) {
         List<Finding> findings = new ArrayList<>(rules.evaluate("flag", in.slidingLabel(), in.v1(), in.v2(),
-                in.recentLabel(), in.recentV1(), in.recentV2(), in.v2CircuitOpensLastHour(), in.v1()));
+                in.recentLabel(), in.recentV1(), in.recentV2(), in.confirmLabel(), in.confirmV1(), in.confirmV2(),
+                in.v2CircuitOpensLastHour(), in.v1()));
         boolean sufficient = in.v2().requests() >= thresholds.minV2Requests()
                 || (in.recentV2() != null && in.recentV2().requests() >= thresholds.minV2Requests());
         Severity flagLevel = worst(findings);
@@ -50,7 +51,7 @@ public final class Analyzer {
                 return;
             }
             List<Finding> f = rules.evaluate(tenant, in.slidingLabel(), pair.v1(), pair.v2(), null, null, null, null,
-                    in.v1());
+                    null, null, null, in.v1());
             tenantFindings.put(tenant, f);
             if (worst(f) == Severity.CRITICAL) {
                 criticalTenants.add(tenant);
@@ -66,8 +67,9 @@ public final class Analyzer {
 
         List<Transition> transitions = new ArrayList<>();
         GuardState.Track flagTrack = state.flag();
+        boolean pending = flagLevel != Severity.CRITICAL && rules.criticalErrorRateSuspected(in.recentV2());
         if (sufficient) {
-            flagTrack = advance(flagTrack, flagLevel, Optional.empty(), findings, transitions);
+            flagTrack = advance(flagTrack, flagLevel, pending, Optional.empty(), findings, transitions);
         }
 
         Map<String, GuardState.Track> tenants = new LinkedHashMap<>(state.tenants());
@@ -75,7 +77,7 @@ public final class Analyzer {
         if (sufficient && flagLevel != Severity.CRITICAL) {
             for (String tenant : criticalTenants) {
                 GuardState.Track before = tenants.getOrDefault(tenant, GuardState.Track.QUIET);
-                GuardState.Track after = advance(before, Severity.CRITICAL, Optional.of(tenant),
+                GuardState.Track after = advance(before, Severity.CRITICAL, false, Optional.of(tenant),
                         tenantFindings.get(tenant), transitions);
                 tenants.put(tenant, after);
                 attributed.add(tenant);
@@ -84,7 +86,7 @@ public final class Analyzer {
         // tenants judged healthy now count towards their recovery; tenants without data hold
         for (Map.Entry<String, List<Finding>> e : tenantFindings.entrySet()) {
             if (!criticalTenants.contains(e.getKey()) && tenants.containsKey(e.getKey())) {
-                tenants.put(e.getKey(), advance(tenants.get(e.getKey()), Severity.OK, Optional.of(e.getKey()),
+                tenants.put(e.getKey(), advance(tenants.get(e.getKey()), Severity.OK, false, Optional.of(e.getKey()),
                         e.getValue(), transitions));
             }
         }
@@ -106,13 +108,24 @@ public final class Analyzer {
             scope = "tenants";
             summary = "v2 is critical for " + String.join(", ", attributed) + " only; the flag as a whole is healthy";
         } else {
+            // a pending evaluation keeps the status of its confident findings (often healthy: at 5 req/s one 50-request
+            // window in 70 is above 5 % by chance); the summary says what the streak is waiting for
             status = flagLevel == Severity.OK ? "healthy" : flagLevel.wireName();
             if (!attributed.isEmpty()) {
                 scope = "tenants";
             }
-            summary = flagLevel == Severity.OK ? "v2 healthy against every rule"
-                    : findings.stream().filter(Finding::breaching).sorted(BY_SEVERITY).map(Finding::message)
-                    .collect(Collectors.joining("; "));
+            List<String> parts = new ArrayList<>(findings.stream().filter(Finding::breaching).sorted(BY_SEVERITY)
+                    .map(Finding::message).toList());
+            if (pending) {
+                parts.add("v2 error rate " + Rules.pct(in.recentV2().errorRate()) + " over " + in.recentLabel()
+                        + " is above the critical " + Rules.pct(thresholds.errorRateCriticalPercent() / 100)
+                        + " without the confidence to call it critical yet (critical streak "
+                        + flagTrack.criticalStreak() + " of " + thresholds.breachesForAlert()
+                        + "; the alert waits for a confident finding)");
+            }
+            summary = parts.isEmpty() ? "v2 healthy against every rule"
+                    : flagLevel == Severity.OK ? "no rule breached with confidence; " + String.join("; ", parts)
+                    : String.join("; ", parts);
             if (!attributed.isEmpty()) {
                 summary += "; critical tenants: " + String.join(", ", attributed);
             }
@@ -123,8 +136,14 @@ public final class Analyzer {
 
     private static final Comparator<Finding> BY_SEVERITY = Comparator.comparing(Finding::severity).reversed();
 
-    private GuardState.Track advance(GuardState.Track t, Severity level, Optional<String> tenant, List<Finding> findings,
-                                     List<Transition> transitions) {
+    /**
+     * @param pending the evaluation is not critical, but the latest window is above the critical error rate
+     *                without the confidence to say so: it counts towards the critical streak (and against
+     *                recovery) but raises nothing by itself, so a sustained breach is not held back by one
+     *                inconclusive window and a critical alert still needs a confident finding
+     */
+    private GuardState.Track advance(GuardState.Track t, Severity level, boolean pending, Optional<String> tenant,
+                                     List<Finding> findings, List<Transition> transitions) {
         int k = thresholds.breachesForAlert();
         if (level == Severity.CRITICAL) {
             GuardState.Track n = new GuardState.Track(t.breachStreak() + 1, t.criticalStreak() + 1, 0, t.open(), t.openRules());
@@ -134,11 +153,15 @@ public final class Analyzer {
             return n;
         }
         if (level == Severity.WARNING) {
-            GuardState.Track n = new GuardState.Track(t.breachStreak() + 1, 0, 0, t.open(), t.openRules());
+            GuardState.Track n = new GuardState.Track(t.breachStreak() + 1, pending ? t.criticalStreak() + 1 : 0, 0,
+                    t.open(), t.openRules());
             if (n.breachStreak() >= k && t.open() == Severity.OK) {
                 return raise(n, Severity.WARNING, tenant, findings, transitions);
             }
             return n;
+        }
+        if (pending) {
+            return new GuardState.Track(0, t.criticalStreak() + 1, 0, t.open(), t.openRules());
         }
         GuardState.Track n = new GuardState.Track(0, 0, t.healthyStreak() + 1, t.open(), t.openRules());
         if (n.healthyStreak() >= thresholds.healthyForRecovery() && t.open() != Severity.OK) {

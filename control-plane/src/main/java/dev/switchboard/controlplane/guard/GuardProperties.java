@@ -15,7 +15,10 @@ import org.springframework.validation.annotation.Validated;
  * @param interval       time between evaluations (5 s: router windows are 10 s, so K=3 spans at least two
  *                       of them and a sharp regression is rolled back in about 20-30 s)
  * @param window         the sliding window judged (5 min)
- * @param recentWindow   the short window that sees a sharp regression before the sliding one does (20 s)
+ * @param recentWindow   the short window that sees a sharp regression before the sliding one does (20 s: with
+ *                       10-s router windows pushed at their close, the latest closed one)
+ * @param confirmWindow  the window on which a critical error rate can also be established (30 s: the last two
+ *                       closed router windows, 400 requests at 20 calls/s instead of 200)
  * @param defaultPolicy  notify-only | pause | auto-rollback
  * @param dashboardUrl   base URL of the dashboard, for links in Slack and PagerDuty
  * @param thresholds     the rules in numbers
@@ -25,6 +28,7 @@ import org.springframework.validation.annotation.Validated;
 public record GuardProperties(@DefaultValue("true") boolean enabled, @DefaultValue("5s") @NotNull Duration interval,
                               @DefaultValue("5m") @NotNull Duration window,
                               @DefaultValue("20s") @NotNull Duration recentWindow,
+                              @DefaultValue("30s") @NotNull Duration confirmWindow,
                               @DefaultValue("auto-rollback") @NotNull String defaultPolicy,
                               @DefaultValue("http://localhost:8080") @NotNull String dashboardUrl,
                               @DefaultValue @NotNull ThresholdSettings thresholds) {
@@ -36,6 +40,10 @@ public record GuardProperties(@DefaultValue("true") boolean enabled, @DefaultVal
         if (window.compareTo(recentWindow) < 0) {
             throw new IllegalArgumentException("switchboard.guard.window (" + window
                     + ") must not be shorter than switchboard.guard.recent-window (" + recentWindow + ")");
+        }
+        if (window.compareTo(confirmWindow) < 0) {
+            throw new IllegalArgumentException("switchboard.guard.window (" + window
+                    + ") must not be shorter than switchboard.guard.confirm-window (" + confirmWindow + ")");
         }
         GuardPolicy.fromWire(defaultPolicy);
         thresholds.toThresholds().validated();

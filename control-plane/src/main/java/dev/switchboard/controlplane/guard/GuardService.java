@@ -70,15 +70,18 @@ public class GuardService {
     private Mono<GuardInput> input(String flag, Instant now, long minV2) {
         Duration window = properties.window();
         return Mono.zip(comparisons.compare(flag, window, now), comparisons.compare(flag, properties.recentWindow(), now),
+                        comparisons.compare(flag, properties.confirmWindow(), now),
                         comparisons.compare(flag, Duration.ofHours(1), now),
                         comparisons.compareTenants(flag, window, now, minV2))
                 .map(t -> {
                     Comparison sliding = t.getT1();
                     Comparison recent = t.getT2();
+                    Comparison confirm = t.getT3();
                     Map<String, GuardInput.Pair> tenants = new LinkedHashMap<>();
-                    t.getT4().forEach((tenant, c) -> tenants.put(tenant, new GuardInput.Pair(c.v1(), c.v2())));
+                    t.getT5().forEach((tenant, c) -> tenants.put(tenant, new GuardInput.Pair(c.v1(), c.v2())));
                     return new GuardInput(label(window), sliding.v1(), sliding.v2(), label(properties.recentWindow()),
-                            recent.v1(), recent.v2(), t.getT3().v2().circuitBreakerOpens(), tenants);
+                            recent.v1(), recent.v2(), label(properties.confirmWindow()), confirm.v1(), confirm.v2(),
+                            t.getT4().v2().circuitBreakerOpens(), tenants);
                 });
     }
 

@@ -48,6 +48,27 @@ class AnalyzerTest {
     static final GuardInput FOUR_TENANTS_BAD = input(stats("v1", 6000, 60, 300), stats("v2", 10000, 160, 320),
             Map.of("t1", bad(), "t2", bad(), "t3", bad(), "t4", bad()));
 
+    /**
+     * The flag over 5 min at 1.1 % (healthy, nothing to dilute) with the latest router window ({@code 20s}, 200
+     * requests) and the last two ({@code 30s}, 400 requests) as given: how a sharp regression looks in its first
+     * seconds, when only the short windows see it.
+     */
+    static GuardInput shortWindows(long recentErrors, long confirmErrors) {
+        return new GuardInput("5m", stats("v1", 6000, 60, 300), stats("v2", 6000, 66, 300), "20s",
+                stats("v1", 200, 2, 300), stats("v2", 200, recentErrors, 300), "30s", stats("v1", 400, 4, 300),
+                stats("v2", 400, confirmErrors, 300), 0, Map.of());
+    }
+
+    static final GuardInput QUIET = shortWindows(2, 5);
+    /** 10 % in the latest window: critical on its own (95 % confident it is above 5 %). */
+    static final GuardInput SPIKE_CONFIDENT = shortWindows(20, 22);
+    /** 6 % in the latest window: above 5 %, but only 74 % confident; the two windows together are at 3.5 %. */
+    static final GuardInput SPIKE_INCONCLUSIVE = shortWindows(12, 14);
+    /** 6.5 % in the latest window (83 % confident), 8.5 % over the last two (400 requests, > 99 % confident). */
+    static final GuardInput CONFIRMED_BY_TWO_WINDOWS = shortWindows(13, 34);
+    /** 5 % exactly in the latest window: not above the threshold, so not even pending. */
+    static final GuardInput AT_THRESHOLD = shortWindows(10, 12);
+
     static GuardInput.Pair bad() {
         return new GuardInput.Pair(stats("v1", 0, 0, 0), stats("v2", 200, 40, 300));
     }
@@ -91,6 +112,30 @@ class AnalyzerTest {
                 Arguments.of("more critical tenants than can be attributed is a flag-wide problem", List.of(
                         step(FOUR_TENANTS_BAD, "critical", ""), step(FOUR_TENANTS_BAD, "critical", ""),
                         step(FOUR_TENANTS_BAD, "critical", "RAISE critical flag tenant-regressions-widespread"))),
+                Arguments.of("noisy but bad: an inconclusive window keeps the critical streak going", List.of(
+                        step(SPIKE_CONFIDENT, "critical", ""), step(SPIKE_INCONCLUSIVE, "healthy", ""),
+                        step(SPIKE_CONFIDENT, "critical", "RAISE critical flag error-rate"))),
+                Arguments.of("noisy but bad: inconclusive windows count, the alert waits for a confident one", List.of(
+                        step(SPIKE_INCONCLUSIVE, "healthy", ""), step(SPIKE_INCONCLUSIVE, "healthy", ""),
+                        step(SPIKE_INCONCLUSIVE, "healthy", ""), step(SPIKE_INCONCLUSIVE, "healthy", ""),
+                        step(SPIKE_CONFIDENT, "critical", "RAISE critical flag error-rate"))),
+                Arguments.of("noisy but bad: two windows together are confident where one is not", List.of(
+                        step(SPIKE_INCONCLUSIVE, "healthy", ""), step(SPIKE_INCONCLUSIVE, "healthy", ""),
+                        step(CONFIRMED_BY_TWO_WINDOWS, "critical", "RAISE critical flag error-rate"))),
+                Arguments.of("healthy but noisy: chance spikes between quiet windows never go critical", List.of(
+                        step(SPIKE_INCONCLUSIVE, "healthy", ""), step(SPIKE_INCONCLUSIVE, "healthy", ""),
+                        step(QUIET, "healthy", ""), step(SPIKE_INCONCLUSIVE, "healthy", ""),
+                        step(AT_THRESHOLD, "healthy", ""), step(SPIKE_CONFIDENT, "critical", ""),
+                        step(SPIKE_INCONCLUSIVE, "healthy", ""), step(QUIET, "healthy", ""),
+                        step(SPIKE_CONFIDENT, "critical", ""), step(QUIET, "healthy", ""),
+                        step(SPIKE_INCONCLUSIVE, "healthy", ""), step(SPIKE_INCONCLUSIVE, "healthy", ""),
+                        step(QUIET, "healthy", ""))),
+                Arguments.of("an inconclusive window does not count towards recovery", List.of(
+                        step(SPIKE_CONFIDENT, "critical", ""), step(SPIKE_CONFIDENT, "critical", ""),
+                        step(SPIKE_CONFIDENT, "critical", "RAISE critical flag error-rate"),
+                        step(QUIET, "healthy", ""), step(QUIET, "healthy", ""), step(SPIKE_INCONCLUSIVE, "healthy", ""),
+                        step(QUIET, "healthy", ""), step(QUIET, "healthy", ""),
+                        step(QUIET, "healthy", "RESOLVE critical flag error-rate"))),
                 Arguments.of("recovery resolves after M healthy evaluations", List.of(
                         step(BAD_ERRORS, "critical", ""), step(BAD_ERRORS, "critical", ""),
                         step(BAD_ERRORS, "critical", "RAISE critical flag error-rate"),
@@ -151,6 +196,31 @@ class AnalyzerTest {
             assertThat(f.rule()).isEqualTo("error-rate");
             assertThat(f.severity()).isEqualTo(Severity.CRITICAL);
         });
+    }
+
+    @Test
+    void anInconclusiveEvaluationSaysWhatTheStreakIsWaitingFor() {
+        Analyzer.Outcome first = ANALYZER.step(GuardState.INITIAL, SPIKE_CONFIDENT, Instant.EPOCH);
+        Analyzer.Outcome second = ANALYZER.step(first.state(), SPIKE_INCONCLUSIVE, Instant.EPOCH.plusSeconds(5));
+        assertThat(second.state().flag().criticalStreak()).isEqualTo(2);
+        assertThat(second.verdict().summary()).contains("6.00% over 20s is above the critical 5.00%")
+                .contains("critical streak 2 of 3");
+        assertThat(second.verdict().findings()).noneMatch(f -> f.severity() == Severity.CRITICAL);
+    }
+
+    @Test
+    void theV1ComparisonNeedsAnEffectAsWellAsConfidence() {
+        // 0.9 % against 0.5 % over 20,000 requests each: > 99.9 % confident, 80 % worse, but 0.4 points: no warning
+        GuardInput small = input(stats("v1", 20000, 100, 300), stats("v2", 20000, 180, 300), Map.of());
+        // 4 % against 3 %: 1 point and > 99.9 % confident, but not half as bad again: no warning
+        GuardInput relative = input(stats("v1", 20000, 600, 300), stats("v2", 20000, 800, 300), Map.of());
+        // 1.6 % against 1 % over 6,000: 0.6 points, 60 % worse, but only 99.8 % confident: no warning
+        GuardInput unsure = input(stats("v1", 6000, 60, 300), stats("v2", 6000, 96, 300), Map.of());
+        for (GuardInput in : List.of(small, relative, unsure)) {
+            Finding f = ANALYZER.step(GuardState.INITIAL, in, Instant.EPOCH).verdict().findings().stream()
+                    .filter(x -> x.rule().equals("error-rate-vs-v1")).findFirst().orElseThrow();
+            assertThat(f.severity()).as(f.message()).isEqualTo(Severity.OK);
+        }
     }
 
     @Test
