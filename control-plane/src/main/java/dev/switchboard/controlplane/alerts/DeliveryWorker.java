@@ -1,5 +1,6 @@
 package dev.switchboard.controlplane.alerts;
 
+import dev.switchboard.controlplane.scheduling.PeriodicRounds;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -8,12 +9,8 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
-import reactor.core.Disposable;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * Delivers the outbox, apart from the analysis loop (which only writes rows): claim due rows, send, settle.
@@ -23,14 +20,13 @@ import reactor.core.scheduler.Schedulers;
  * dedup_key absorbs.
  */
 @Component
-public class DeliveryWorker implements SmartLifecycle {
+public class DeliveryWorker extends PeriodicRounds {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryWorker.class);
 
     private final AlertStore store;
     private final AlertProperties properties;
     private final Map<String, Sink> sinks;
-    private volatile Disposable running;
 
     DeliveryWorker(AlertStore store, AlertProperties properties, List<Sink> sinks) {
         this.store = store;
@@ -39,17 +35,18 @@ public class DeliveryWorker implements SmartLifecycle {
     }
 
     @Override
-    public void start() {
-        if (!properties.deliveryEnabled()) {
-            return;
-        }
-        running = Flux.interval(properties.pollInterval(), properties.pollInterval(), Schedulers.parallel())
-                .onBackpressureDrop()
-                .concatMap(tick -> deliverDue().onErrorResume(e -> {
-                    LOG.warn("alert delivery round failed: {}", e.toString());
-                    return Mono.empty();
-                }), 1)
-                .subscribe();
+    protected boolean enabled() {
+        return properties.deliveryEnabled();
+    }
+
+    @Override
+    protected Duration every() {
+        return properties.pollInterval();
+    }
+
+    @Override
+    protected Mono<Void> round(long tick) {
+        return deliverDue();
     }
 
     /** One round: claim up to 20 due messages and settle each. */
@@ -82,19 +79,5 @@ public class DeliveryWorker implements SmartLifecycle {
         long capped = Math.min(properties.backoffMax().toMillis(), base << Math.min(Math.max(attempts - 1, 0), 16));
         long jitter = ThreadLocalRandom.current().nextLong(Math.max(capped / 5, 1));
         return Duration.ofMillis(capped + jitter);
-    }
-
-    @Override
-    public void stop() {
-        Disposable d = running;
-        if (d != null) {
-            d.dispose();
-        }
-    }
-
-    @Override
-    public boolean isRunning() {
-        Disposable d = running;
-        return d != null && !d.isDisposed();
     }
 }

@@ -1,23 +1,21 @@
 package dev.switchboard.controlplane.guard;
 
+import dev.switchboard.controlplane.scheduling.PeriodicRounds;
+import java.time.Duration;
 import dev.switchboard.controlplane.flags.FlagState;
 import dev.switchboard.controlplane.flags.FlagStore;
 import dev.switchboard.controlplane.metrics.MetricsClock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
-import reactor.core.Disposable;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * Evaluates every enabled flag each interval. A slow round drops the ticks it overlaps rather than queueing
  * them; one flag's failure is logged and does not stop the others. It never sends anything itself.
  */
 @Component
-class GuardLoop implements SmartLifecycle {
+class GuardLoop extends PeriodicRounds {
 
     private static final Logger LOG = LoggerFactory.getLogger(GuardLoop.class);
 
@@ -26,7 +24,6 @@ class GuardLoop implements SmartLifecycle {
     private final FlagStore flags;
     private final GuardProperties properties;
     private final MetricsClock clock;
-    private volatile Disposable running;
 
     GuardLoop(GuardService guard, GuardStore store, FlagStore flags, GuardProperties properties, MetricsClock clock) {
         this.guard = guard;
@@ -37,17 +34,17 @@ class GuardLoop implements SmartLifecycle {
     }
 
     @Override
-    public void start() {
-        if (!properties.enabled()) {
-            return;
-        }
-        running = Flux.interval(properties.interval(), properties.interval(), Schedulers.parallel())
-                .onBackpressureDrop()
-                .concatMap(tick -> round(tick), 1)
-                .subscribe();
+    protected boolean enabled() {
+        return properties.enabled();
     }
 
-    Mono<Void> round(long tick) {
+    @Override
+    protected Duration every() {
+        return properties.interval();
+    }
+
+    @Override
+    protected Mono<Void> round(long tick) {
         Mono<Void> evaluations = flags.findAll().filter(FlagState::enabled)
                 .concatMap(flag -> guard.evaluate(flag.name()).onErrorResume(e -> {
                     LOG.warn("guard evaluation of {} failed: {}", flag.name(), e.toString());
@@ -62,19 +59,5 @@ class GuardLoop implements SmartLifecycle {
             LOG.warn("guard round failed: {}", e.toString());
             return Mono.empty();
         });
-    }
-
-    @Override
-    public void stop() {
-        Disposable d = running;
-        if (d != null) {
-            d.dispose();
-        }
-    }
-
-    @Override
-    public boolean isRunning() {
-        Disposable d = running;
-        return d != null && !d.isDisposed();
     }
 }

@@ -1,23 +1,19 @@
 package dev.switchboard.controlplane.metrics;
 
+import dev.switchboard.controlplane.scheduling.PeriodicRounds;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
-import reactor.core.Disposable;
-import reactor.core.publisher.Flux;
-import reactor.core.scheduler.Schedulers;
 
 /** Deletes router windows past their retention, periodically; safe on every replica at once. */
 @Component
-class MetricsRetention implements SmartLifecycle {
+class MetricsRetention extends PeriodicRounds {
 
     private static final Logger LOG = LoggerFactory.getLogger(MetricsRetention.class);
 
     private final MetricWindowStore store;
     private final MetricsClock clock;
     private final MetricsProperties properties;
-    private volatile Disposable running;
 
     MetricsRetention(MetricWindowStore store, MetricsClock clock, MetricsProperties properties) {
         this.store = store;
@@ -26,33 +22,18 @@ class MetricsRetention implements SmartLifecycle {
     }
 
     @Override
-    public void start() {
-        running = Flux.interval(properties.retentionInterval(), properties.retentionInterval(), Schedulers.parallel())
-                .onBackpressureDrop()
-                .concatMap(tick -> store.deleteOlderThan(clock.now().minus(properties.retention()))
-                        .doOnNext(n -> {
-                            if (n > 0) {
-                                LOG.info("deleted {} router metric windows older than {}", n, properties.retention());
-                            }
-                        })
-                        .onErrorResume(e -> {
-                            LOG.warn("metric retention failed: {}", e.toString());
-                            return reactor.core.publisher.Mono.empty();
-                        }), 1)
-                .subscribe();
+    protected java.time.Duration every() {
+        return properties.retentionInterval();
     }
 
     @Override
-    public void stop() {
-        Disposable d = running;
-        if (d != null) {
-            d.dispose();
-        }
-    }
-
-    @Override
-    public boolean isRunning() {
-        Disposable d = running;
-        return d != null && !d.isDisposed();
+    protected reactor.core.publisher.Mono<Void> round(long tick) {
+        return store.deleteOlderThan(clock.now().minus(properties.retention()))
+                .doOnNext(n -> {
+                    if (n > 0) {
+                        LOG.info("deleted {} router metric windows older than {}", n, properties.retention());
+                    }
+                })
+                .then();
     }
 }

@@ -1,32 +1,28 @@
 package dev.switchboard.controlplane.stages;
 
+import dev.switchboard.controlplane.scheduling.PeriodicRounds;
 import dev.switchboard.controlplane.errors.SwitchboardException;
 import dev.switchboard.controlplane.guard.GuardService;
 import java.time.Duration;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
-import reactor.core.Disposable;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * For flags whose guard settings ask for it: advance to the next stage as soon as the go criteria hold (never
  * forced). A refused advance is the normal case and stays quiet.
  */
 @Component
-class AutoAdvance implements SmartLifecycle {
+class AutoAdvance extends PeriodicRounds {
 
     private static final Logger LOG = LoggerFactory.getLogger(AutoAdvance.class);
     private static final Duration EVERY = Duration.ofSeconds(30);
 
     private final StageAdvance stages;
     private final DatabaseClient db;
-    private volatile Disposable running;
 
     AutoAdvance(StageAdvance stages, DatabaseClient db) {
         this.stages = stages;
@@ -34,9 +30,13 @@ class AutoAdvance implements SmartLifecycle {
     }
 
     @Override
-    public void start() {
-        running = Flux.interval(EVERY, EVERY, Schedulers.parallel()).onBackpressureDrop()
-                .concatMap(tick -> round(), 1).subscribe();
+    protected Duration every() {
+        return EVERY;
+    }
+
+    @Override
+    protected Mono<Void> round(long tick) {
+        return round();
     }
 
     Mono<Void> round() {
@@ -53,19 +53,5 @@ class AutoAdvance implements SmartLifecycle {
                         }))
                 .then()
                 .onErrorResume(e -> Mono.empty());
-    }
-
-    @Override
-    public void stop() {
-        Disposable d = running;
-        if (d != null) {
-            d.dispose();
-        }
-    }
-
-    @Override
-    public boolean isRunning() {
-        Disposable d = running;
-        return d != null && !d.isDisposed();
     }
 }
