@@ -95,7 +95,7 @@ class BadInputIT extends RouterTestBase {
                         h.add("X-Vapi-Secret", sign ? "vapi_test_secret" : "vapi_test_secreT");
                     })
                     .bodyValue(mutated).exchange()
-                    .returnResult(String.class).getStatus().value();
+                    .expectBody().returnResult().getStatus().value(); // read the body: an unread one holds a pooled connection
             statuses.add(status);
             assertThat(status).as("mutation %d", i).isLessThan(500);
             if (sign && status == 200) {

@@ -113,7 +113,10 @@ public abstract class RouterTestBase {
 
     @BeforeEach
     void resetWorld() {
-        client = WebTestClient.bindToServer().baseUrl("http://localhost:" + port).responseTimeout(Duration.ofSeconds(20)).build();
+        // a fresh connection per request: thousands of fuzzed requests must not depend on keep-alive reuse races
+        client = WebTestClient.bindToServer(new org.springframework.http.client.reactive.ReactorClientHttpConnector(
+                        reactor.netty.http.client.HttpClient.create(reactor.netty.resources.ConnectionProvider.newConnection())))
+                .baseUrl("http://localhost:" + port).responseTimeout(Duration.ofSeconds(20)).build();
         V1.resetAll();
         V2.resetAll();
         V1.stubFor(any(anyUrl()).willReturn(okJson("{\"from\":\"v1\"}")));
