@@ -1,3 +1,5 @@
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,6 +16,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * Rollback propagation probe (JDK 17 source launcher: {@code java Probe.java ...}).
@@ -24,7 +27,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * from t0 until its LAST v2 answer (receive time = conservative figure, send time = lower bound). Then the flag is
  * re-enabled at 100 % and the next trial starts only when every router routes v2 again.
  *
- * <p>Args: controlPlaneUrl adminToken flag trials windowMs periodUs label routerUrl...
+ * <p>The probe is also the v1 and v2 backend (JDK HttpServer on the two ports the routers forward to), so it sees
+ * when each router last FORWARDED a webhook to v2: that arrival comes right after the router's decision and, unlike
+ * the receive time, does not include the answer's way back (a request decided v2 just before the rollback but
+ * answered late no longer looks like a late v2 decision). Both clocks are this JVM's nanoTime.
+ *
+ * <p>Args: controlPlaneUrl adminToken flag trials windowMs periodUs label v1Port v2Port routerUrl...
  */
 public final class Probe {
 
@@ -38,7 +46,12 @@ public final class Probe {
         long windowMs = Long.parseLong(args[4]);
         long periodUs = Long.parseLong(args[5]);
         String label = args[6];
-        List<String> routers = List.of(args).subList(7, args.length);
+        int v1Port = Integer.parseInt(args[7]);
+        int v2Port = Integer.parseInt(args[8]);
+        List<String> routers = List.of(args).subList(9, args.length);
+        AtomicLongArray lastV2Arrival = new AtomicLongArray(routers.size());
+        backend(v1Port, "v1", null);
+        backend(v2Port, "v2", lastV2Arrival);
 
         HttpClient api = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5)).build();
@@ -53,6 +66,7 @@ public final class Probe {
 
         List<Double> recvMs = new ArrayList<>();
         List<Double> sendMs = new ArrayList<>();
+        List<Double> arrivalMs = new ArrayList<>();
         int notConverged = 0;
         long totalErrors = 0;
         System.out.printf(Locale.ROOT, "# %s: %d trials, %d routers, one request every %d us per router, window %d ms%n",
@@ -119,6 +133,9 @@ public final class Probe {
                 }, 0, periodUs, TimeUnit.MICROSECONDS));
             }
             Thread.sleep(1000);
+            for (int r = 0; r < routers.size(); r++) {
+                lastV2Arrival.set(r, Long.MIN_VALUE);
+            }
             // 3. total rollback; t0 = when the API answered.
             long apiSent = System.nanoTime();
             HttpResponse<String> rb = api.send(HttpRequest.newBuilder(URI.create(cp + "/api/v1/flags/" + flag + "/rollback"))
@@ -160,10 +177,13 @@ public final class Probe {
                 }
                 double recv = lastV2 == null ? Double.NaN : (lastV2.receivedNs() - t0) / 1e6;
                 double sent = lastV2Sent == null ? Double.NaN : (lastV2Sent.sentNs() - t0) / 1e6;
+                long arrivedNs = lastV2Arrival.get(r);
+                double arrived = arrivedNs == Long.MIN_VALUE ? Double.NaN : (arrivedNs - t0) / 1e6;
                 recvMs.add(recv);
                 sendMs.add(sent);
-                line.append(String.format(Locale.ROOT, " | r%d last v2 recv %+8.1f ms sent %+8.1f ms (%d req, %d non-200%s, %d v1 after%s)",
-                        r + 1, recv, sent, mine.size(), errors, errors == 0 ? "" : " " + statuses, v1AfterLastV2, converged ? "" : ", NOT CONVERGED"));
+                arrivalMs.add(arrived);
+                line.append(String.format(Locale.ROOT, " | r%d last v2 fwd %+7.1f recv %+7.1f sent %+7.1f ms (%d req, %d non-200%s, %d v1 after%s)",
+                        r + 1, arrived, recv, sent, mine.size(), errors, errors == 0 ? "" : " " + statuses, v1AfterLastV2, converged ? "" : ", NOT CONVERGED"));
             }
             if (skipped.get() > 0) {
                 line.append(" skipped ").append(skipped.get());
@@ -183,6 +203,7 @@ public final class Probe {
             }
         }
         ticker.shutdownNow();
+        System.out.println(summary(label + " last v2 FORWARD (arrival at the v2 backend) after t0", arrivalMs));
         System.out.println(summary(label + " last v2 RECEIVE time after t0 (conservative)", recvMs));
         System.out.println(summary(label + " last v2 SEND time after t0 (lower bound)   ", sendMs));
         System.out.printf("%s: %d of %d router samples not converged at the end of the window; %d non-200 answers%n",
@@ -196,6 +217,7 @@ public final class Probe {
         HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/webhooks/generic"))
                 .header("Content-Type", "application/json")
                 .header("X-Tenant-Id", "prop-tenant-" + n) // distinct tenants, all on v2 at 100 %
+                .header("X-Probe-Router", Integer.toString(router)) // forwarded unchanged: tells the backend which router
                 .timeout(Duration.ofSeconds(5))
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build();
         long sent = System.nanoTime();
@@ -203,6 +225,26 @@ public final class Probe {
                 .handle((res, e) -> new Sample(router, sent, System.nanoTime(),
                         res == null ? "error" : res.headers().firstValue("X-Switchboard-Variant").orElse("none"),
                         res == null ? -1 : res.statusCode()));
+    }
+
+    /** A stand-in voice agent answering at once; the v2 one notes, per router, when it last got a webhook. */
+    static void backend(int port, String variant, AtomicLongArray lastArrival) throws java.io.IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 256);
+        server.createContext("/", exchange -> {
+            long now = System.nanoTime();
+            exchange.getRequestBody().readAllBytes();
+            String router = exchange.getRequestHeaders().getFirst("X-Probe-Router");
+            if (lastArrival != null && router != null) {
+                lastArrival.accumulateAndGet(Integer.parseInt(router), now, Math::max);
+            }
+            byte[] answer = ("{\"variant\":\"" + variant + "\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, answer.length);
+            exchange.getResponseBody().write(answer);
+            exchange.close();
+        });
+        server.setExecutor(Executors.newFixedThreadPool(8));
+        server.start();
     }
 
     static String summary(String what, List<Double> values) {

@@ -17,7 +17,6 @@ CLIENT_TOKEN=bench-client-token
 DB=switchboard_bench_propagation
 CP_JAR=control-plane/target/control-plane.jar
 ROUTER_JAR=agent-router/target/agent-router.jar
-DEMO_JAR=demo/target/switchboard-demo.jar
 WORK=$(mktemp -d /tmp/switchboard-propagation.XXXXXX)
 PIDS=()
 
@@ -48,9 +47,9 @@ api() { # METHOD PATH JSON
     -H 'Content-Type: application/json' --data-binary "$3" >/dev/null
 }
 
-if [ ! -f "$CP_JAR" ] || [ ! -f "$ROUTER_JAR" ] || [ ! -f "$DEMO_JAR" ]; then
-  log "building jars (mvn -q -DskipTests package -pl control-plane,agent-router,demo -am) ..."
-  mvn -B -q -ntp -DskipTests package -pl control-plane,agent-router,demo -am
+if [ ! -f "$CP_JAR" ] || [ ! -f "$ROUTER_JAR" ]; then
+  log "building jars (mvn -q -DskipTests package -pl control-plane,agent-router -am) ..."
+  mvn -B -q -ntp -DskipTests package -pl control-plane,agent-router -am
 fi
 bash bin/ensure-postgres
 psql -h 127.0.0.1 -U postgres -d postgres -qc "drop database if exists $DB with (force)" >/dev/null 2>&1
@@ -59,20 +58,11 @@ psql -h 127.0.0.1 -U postgres -d postgres -qc "create database $DB" >/dev/null
 CP_PORT=$(free_port); V1_PORT=$(free_port); V2_PORT=$(free_port)
 log "machine: $(nproc) cores; $(uptime | sed 's/.*load average/load average/')"
 
-for v in v1 v2; do
-  port=V1_PORT; [ $v = v2 ] && port=V2_PORT
-  java -Xmx128m -Dsun.net.httpserver.nodelay=true -jar "$DEMO_JAR" agent --variant $v --port "${!port}" >"$WORK/agent-$v.log" 2>&1 &
-  PIDS+=($!)
-done
 # guard off: under bench load it may roll the flag back by itself (seen: slow answers on an overloaded machine)
 SERVER_PORT=$CP_PORT SPRING_R2DBC_URL=r2dbc:postgresql://127.0.0.1:5432/$DB SPRING_FLYWAY_URL=jdbc:postgresql://127.0.0.1:5432/$DB \
 SWITCHBOARD_BOOTSTRAP_ADMIN_TOKEN=$ADMIN_TOKEN SWITCHBOARD_CLIENT_TOKEN=$CLIENT_TOKEN SWITCHBOARD_LOG_FORMAT= \
   java -Xmx512m -jar "$CP_JAR" --switchboard.guard.enabled=false >"$WORK/control-plane.log" 2>&1 &
 CP_PID=$!; PIDS+=($CP_PID)
-wait_http agent-v1 "http://127.0.0.1:$V1_PORT/health" "${PIDS[0]}"
-wait_http agent-v2 "http://127.0.0.1:$V2_PORT/health" "${PIDS[1]}"
-# answer at once: the figure is about the decision, not the agents' simulated 40 ms think time
-for p in $V1_PORT $V2_PORT; do curl -fsS -X POST "http://127.0.0.1:$p/admin/knobs?latencyMs=0&jitterMs=0" >/dev/null; done
 wait_http control-plane "http://127.0.0.1:$CP_PORT/actuator/health/readiness" "$CP_PID"
 api POST /api/v1/flags "{\"name\":\"$FLAG\",\"description\":\"propagation bench\"}"
 api POST "/api/v1/flags/$FLAG/enable" '{"reason":"bench: start"}'
@@ -103,7 +93,7 @@ for mode in $MODES; do
   start_routers "$mode"
   log "$mode: routers ${ROUTER_URLS[*]}; $(uptime | sed 's/.*load average/load average/')"
   java bench/propagation/Probe.java "http://127.0.0.1:$CP_PORT" "$ADMIN_TOKEN" "$FLAG" "$TRIALS" "$window" "$PERIOD_US" \
-    "$mode" "${ROUTER_URLS[@]}"
+    "$mode" "$V1_PORT" "$V2_PORT" "${ROUTER_URLS[@]}"
   log "$mode done; $(uptime | sed 's/.*load average/load average/')"
   grep -hiE "ERROR|Exception" "$WORK"/router-*-"$mode".log | sort | uniq -c | sort -rn | head -5 || true
   stop_routers

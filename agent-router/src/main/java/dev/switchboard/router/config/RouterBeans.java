@@ -1,6 +1,7 @@
 package dev.switchboard.router.config;
 
 import dev.switchboard.router.decision.RouterIdentity;
+import dev.switchboard.router.forwarding.BackendHttpClient;
 import io.netty.channel.ChannelOption;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -35,19 +36,23 @@ class RouterBeans {
         return new RouterIdentity(id, version == null ? "0.1.0" : version);
     }
 
-    /** One pooled Reactor Netty client for backends and the control plane. */
+    /** One pooled Reactor Netty client for the backends (the data path) and, through WebClient, the control plane. */
     @Bean
-    WebClient.Builder routerWebClientBuilder() {
+    BackendHttpClient backendHttpClient() {
         ConnectionProvider pool = ConnectionProvider.builder("switchboard-router")
                 .maxConnections(1000)
                 .pendingAcquireMaxCount(10_000)
                 .maxIdleTime(Duration.ofSeconds(30))
                 .build();
-        HttpClient http = HttpClient.create(pool)
+        return new BackendHttpClient(HttpClient.create(pool)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 2000)
-                .compress(false);
+                .compress(false));
+    }
+
+    @Bean
+    WebClient.Builder routerWebClientBuilder(BackendHttpClient http) {
         return WebClient.builder()
-                .clientConnector(new ReactorClientHttpConnector(http))
+                .clientConnector(new ReactorClientHttpConnector(http.client()))
                 .codecs(c -> c.defaultCodecs().maxInMemorySize(16 * 1024 * 1024));
     }
 }
