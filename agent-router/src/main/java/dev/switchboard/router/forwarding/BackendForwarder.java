@@ -110,12 +110,12 @@ public class BackendForwarder {
     }
 
     private static void copyHeaders(BackendRequest request, Variant variant, HttpHeaders target) {
-        request.headers().forEach((name, values) -> {
-            String lower = name.toLowerCase(Locale.ROOT);
+        for (Map.Entry<String, String> header : request.headers()) {
+            String lower = header.getKey().toLowerCase(Locale.ROOT);
             if (!NOT_FORWARDED.contains(lower) && !lower.startsWith("x-switchboard-")) {
-                target.add(name, values);
+                target.add(header.getKey(), header.getValue());
             }
-        });
+        }
         target.set("X-Switchboard-Variant", variant.id());
         target.set("X-Switchboard-Tenant", request.tenant());
         target.set("X-Request-ID", request.requestId());

@@ -2,17 +2,14 @@ package dev.switchboard.router.intake;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
-import org.springframework.web.reactive.function.server.ServerResponse;
-import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
 /** The one place where router errors become HTTP: RFC 9457 problem+json naming the field and the rule. */
 @Component
 class ProblemResponses {
 
-    static final MediaType PROBLEM = MediaType.parseMediaType("application/problem+json");
+    static final String PROBLEM_TYPE = "application/problem+json";
 
     private final JsonMapper json;
 
@@ -20,11 +17,11 @@ class ProblemResponses {
         this.json = json;
     }
 
-    Mono<ServerResponse> of(WebhookRejection rejection, String requestId) {
+    WebhookReply of(WebhookRejection rejection, String requestId) {
         return of(rejection.status(), rejection.reason(), rejection.field(), rejection.getMessage(), requestId);
     }
 
-    Mono<ServerResponse> of(int status, String reason, String field, String detail, String requestId) {
+    WebhookReply of(int status, String reason, String field, String detail, String requestId) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("type", "https://switchboard.dev/problems/" + reason.replace('_', '-'));
         body.put("title", title(status));
@@ -35,10 +32,7 @@ class ProblemResponses {
         }
         body.put("rule", reason);
         body.put("requestId", requestId);
-        return ServerResponse.status(status)
-                .contentType(PROBLEM)
-                .header("X-Request-ID", requestId)
-                .bodyValue(json.writeValueAsBytes(body));
+        return new WebhookReply(status, PROBLEM_TYPE, json.writeValueAsBytes(body), requestId, null);
     }
 
     private static String title(int status) {

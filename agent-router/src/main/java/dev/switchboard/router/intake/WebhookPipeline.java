@@ -24,16 +24,13 @@ import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.core.io.buffer.DataBufferLimitException;
-import org.springframework.core.io.buffer.DataBufferUtils;
-import org.springframework.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
-import org.springframework.web.reactive.function.BodyExtractors;
-import org.springframework.web.reactive.function.server.ServerRequest;
-import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Mono;
+import reactor.netty.http.server.HttpServerRequest;
 
 /**
  * One webhook from arrival to answer: size and media type, raw body read once, signature on the raw bytes,
@@ -73,30 +70,29 @@ class WebhookPipeline {
         this.problems = problems;
     }
 
-    Mono<ServerResponse> handle(Provider provider, ServerRequest request) {
+    Mono<WebhookReply> handle(Provider provider, HttpServerRequest request) {
         long started = System.nanoTime();
-        String requestId = RequestIds.acceptOrCreate(request.headers().firstHeader("X-Request-ID"));
-        return Mono.defer(() -> {
-                    checkSizeAndType(provider, request);
-                    return readBody(request);
-                })
-                .flatMap(body -> route(provider, request, body, requestId, started))
+        HttpHeaders headers = request.requestHeaders();
+        String requestId = RequestIds.acceptOrCreate(headers.get("X-Request-ID"));
+        return Mono.defer(() -> readBody(request, checkSizeAndType(provider, headers)))
+                .flatMap(body -> route(provider, request.uri(), headers, body, requestId, started))
                 .onErrorResume(WebhookRejection.class, rejection -> {
                     metrics.rejected(provider.id(), rejection.status(), rejection.reason());
-                    return problems.of(rejection, requestId);
+                    return Mono.just(problems.of(rejection, requestId));
                 })
                 .onErrorResume(e -> {
                     log.error("router failure on {} request {}", provider.id(), requestId, e);
-                    return problems.of(502, "router_failure", null, "the router could not handle this webhook", requestId);
+                    return Mono.just(problems.of(502, "router_failure", null, "the router could not handle this webhook", requestId));
                 });
     }
 
-    private void checkSizeAndType(Provider provider, ServerRequest request) {
-        long length = request.headers().contentLength().orElse(-1);
+    /** Returns the declared body length (-1 when not declared, e.g. chunked). */
+    private long checkSizeAndType(Provider provider, HttpHeaders headers) {
+        long length = contentLength(headers);
         if (length > properties.maxBodyBytes()) {
             throw tooLarge();
         }
-        Optional<MediaType> type = request.headers().contentType();
+        Optional<MediaType> type = contentType(headers);
         boolean ok = provider == Provider.TWILIO
                 ? type.map(t -> t.isCompatibleWith(FORM)).orElse(false)
                 : type.map(t -> t.isCompatibleWith(MediaType.APPLICATION_JSON)
@@ -106,6 +102,31 @@ class WebhookPipeline {
             throw new WebhookRejection(415, "unsupported_media_type", "Content-Type",
                     "Content-Type must be " + expected + " for " + provider.path());
         }
+        return length;
+    }
+
+    private static long contentLength(HttpHeaders headers) {
+        String value = headers.get(HttpHeaderNames.CONTENT_LENGTH);
+        if (value == null) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            throw WebhookRejection.badRequest("invalid_header", "Content-Length", "Content-Length is not a number");
+        }
+    }
+
+    private static Optional<MediaType> contentType(HttpHeaders headers) {
+        String value = headers.get(HttpHeaderNames.CONTENT_TYPE);
+        if (value == null || value.isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(MediaType.parseMediaType(value));
+        } catch (InvalidMediaTypeException e) {
+            return Optional.empty(); // an unparseable Content-Type is as good as none: 415
+        }
     }
 
     private WebhookRejection tooLarge() {
@@ -113,31 +134,58 @@ class WebhookPipeline {
                 "body exceeds " + properties.maxBodyBytes() + " bytes");
     }
 
-    private Mono<byte[]> readBody(ServerRequest request) {
-        return DataBufferUtils.join(request.body(BodyExtractors.toDataBuffers()), properties.maxBodyBytes())
-                .map(buffer -> {
-                    byte[] bytes = new byte[buffer.readableByteCount()];
-                    buffer.read(bytes);
-                    DataBufferUtils.release(buffer);
-                    return bytes;
+    /** The raw body, read once and bounded (a chunked body has no declared length to check up front). */
+    private Mono<byte[]> readBody(HttpServerRequest request, long declaredLength) {
+        int max = properties.maxBodyBytes();
+        int initial = declaredLength > 0 ? (int) declaredLength : 1024;
+        return request.receive()
+                .collect(() -> new BodyBuffer(initial), (buffer, chunk) -> {
+                    if (buffer.size() + chunk.readableBytes() > max) {
+                        throw tooLarge();
+                    }
+                    buffer.append(chunk);
                 })
-                .onErrorMap(DataBufferLimitException.class, e -> tooLarge())
-                .defaultIfEmpty(new byte[0])
-                .flatMap(bytes -> bytes.length == 0
+                .flatMap(buffer -> buffer.size() == 0
                         ? Mono.error(WebhookRejection.badRequest("empty_body", "body", "body is empty"))
-                        : Mono.just(bytes));
+                        : Mono.just(buffer.toByteArray()));
     }
 
-    private Mono<ServerResponse> route(Provider provider, ServerRequest request, byte[] body, String requestId, long started) {
-        HttpHeaders headers = request.headers().asHttpHeaders();
+    /** A growable byte array without ByteArrayOutputStream's locking; one per webhook, on one event loop. */
+    private static final class BodyBuffer {
+        private byte[] bytes;
+        private int size;
+
+        BodyBuffer(int initial) {
+            this.bytes = new byte[Math.max(16, initial)];
+        }
+
+        int size() {
+            return size;
+        }
+
+        void append(io.netty.buffer.ByteBuf chunk) {
+            int n = chunk.readableBytes();
+            if (size + n > bytes.length) {
+                bytes = java.util.Arrays.copyOf(bytes, Math.max(size + n, bytes.length * 2));
+            }
+            chunk.getBytes(chunk.readerIndex(), bytes, size, n);
+            size += n;
+        }
+
+        byte[] toByteArray() {
+            return size == bytes.length ? bytes : java.util.Arrays.copyOf(bytes, size);
+        }
+    }
+
+    private Mono<WebhookReply> route(Provider provider, String uri, HttpHeaders headers, byte[] body, String requestId, long started) {
         // Form decoding is part of Twilio's signature scheme; nothing else is parsed before the check passes.
         Map<String, List<String>> form = provider == Provider.TWILIO ? FormBody.parse(body) : Map.of();
-        SignatureCheck check = signatures.verify(provider, headers::getFirst, body, twilioUrl(request), () -> form);
+        SignatureCheck check = signatures.verify(provider, headers::get, body, twilioUrl(uri), () -> form);
         if (!check.valid()) {
             metrics.signatureFailure(provider.id(), check.reason().replace(' ', '_'));
             throw new WebhookRejection(401, "invalid_signature", signatureHeader(provider), check.reason());
         }
-        ParsedEvent event = parser.parse(provider, body, form, headers::getFirst);
+        ParsedEvent event = parser.parse(provider, body, form, headers::get);
         TenantResolution tenant = event.explicitTenant()
                 .map(t -> new TenantResolution(Optional.of(t), Optional.empty()))
                 .orElseGet(() -> registry.resolve(event.identifiers()));
@@ -160,15 +208,7 @@ class WebhookPipeline {
                             return outcome.answer();
                         }))
                 .orElseGet(() -> forward(event, tenant, backendRequest, started));
-        return answer.flatMap(a -> {
-            ServerResponse.BodyBuilder builder = ServerResponse.status(a.status())
-                    .header("X-Request-ID", requestId)
-                    .header("X-Switchboard-Variant", a.variant());
-            if (a.contentType() != null) {
-                builder.header(HttpHeaders.CONTENT_TYPE, a.contentType());
-            }
-            return a.body().length == 0 ? builder.build() : builder.bodyValue(a.body());
-        });
+        return answer.map(a -> new WebhookReply(a.status(), a.contentType(), a.body(), requestId, a.variant()));
     }
 
     private Mono<StoredAnswer> forward(ParsedEvent event, TenantResolution tenant, BackendRequest request, long started) {
@@ -225,16 +265,16 @@ class WebhookPipeline {
         byte[] body = ("{\"type\":\"https://switchboard.dev/problems/" + rule.replace('_', '-') + "\",\"title\":\""
                 + (answer.status() == 504 ? "Gateway Timeout" : "Bad Gateway") + "\",\"status\":" + answer.status()
                 + ",\"detail\":\"" + detail + "\",\"rule\":\"" + rule + "\"}").getBytes(StandardCharsets.UTF_8);
-        return new StoredAnswer(answer.status(), ProblemResponses.PROBLEM.toString(), body, variant, tenantId);
+        return new StoredAnswer(answer.status(), ProblemResponses.PROBLEM_TYPE, body, variant, tenantId);
     }
 
-    private String twilioUrl(ServerRequest request) {
+    /** The URL Twilio signed: the configured public base + the request target as received (path and query). */
+    private String twilioUrl(String uri) {
         String base = properties.publicUrl();
         if (base == null || base.isBlank()) {
             return null;
         }
-        String query = request.uri().getRawQuery();
-        return base.replaceAll("/+$", "") + request.path() + (query == null ? "" : "?" + query);
+        return base.replaceAll("/+$", "") + uri;
     }
 
     private static String signatureHeader(Provider provider) {

@@ -53,6 +53,36 @@ class BadInputIT extends RouterTestBase {
                 .value(s -> assertThat(s).contains("switchboard_router_rejected_total"));
     }
 
+    /** The intake reads bodies itself (Reactor Netty, not WebFlux): the edges of that reading, each a 4xx or a pass. */
+    @Test
+    void bodiesWithoutDeclaredLengthAndOddHeadersAreHandledAtTheIntake() throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+        byte[] big = new byte[1024 * 1024 + 10];
+        java.util.Arrays.fill(big, (byte) ' ');
+        // no Content-Length: chunked, so the limit can only be enforced while reading
+        java.net.http.HttpResponse<String> chunked = http.send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + port + "/webhooks/vapi"))
+                .header("Content-Type", "application/json").header("X-Vapi-Secret", "vapi_test_secret")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(big))).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(chunked.statusCode()).isEqualTo(413);
+        assertThat(chunked.body()).contains("\"rule\":\"body_too_large\"");
+        assertThat(chunked.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+
+        // an unparseable Content-Type is treated as a wrong one
+        java.net.http.HttpResponse<String> oddType = http.send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + port + "/webhooks/vapi"))
+                .header("Content-Type", "application/json;;;=").header("X-Vapi-Secret", "vapi_test_secret")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{}")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(oddType.statusCode()).isEqualTo(415);
+        assertThat(oddType.body()).contains("\"rule\":\"unsupported_media_type\"");
+        // other methods on an intake path are not webhooks: Spring answers them, never a 5xx, nothing forwarded
+        client.get().uri("/webhooks/vapi").exchange().expectStatus().value(s -> assertThat(s).isBetween(400, 499));
+        V1.verify(0, anyRequestedFor(anyUrl()));
+        V2.verify(0, anyRequestedFor(anyUrl()));
+    }
+
     @Test
     void missingProviderFieldsOnSignedTwilioAndRetellAre400() {
         String form = "AccountSid=AC1&To=%2B14155550199";
