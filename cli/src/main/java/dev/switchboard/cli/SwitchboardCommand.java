@@ -7,7 +7,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
-import tools.jackson.databind.json.JsonMapper;
 
 /** {@code switchboard}: steer the v1 → v2 rollout of the voice agent from a terminal or a script. */
 @Command(name = "switchboard", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, versionProvider = SwitchboardCommand.Version.class,
@@ -71,7 +70,6 @@ final class SwitchboardCommand implements Callable<Integer> {
     Format output;
 
     private final CliContext context;
-    private final JsonMapper mapper = JsonMapper.builder().build();
 
     SwitchboardCommand(CliContext context) {
         this.context = context;
@@ -79,10 +77,6 @@ final class SwitchboardCommand implements Callable<Integer> {
 
     CliContext context() {
         return context;
-    }
-
-    JsonMapper mapper() {
-        return mapper;
     }
 
     Settings settings() {
