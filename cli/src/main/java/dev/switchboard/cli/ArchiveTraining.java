@@ -64,7 +64,8 @@ public final class ArchiveTraining {
         watchdog.setDaemon(true);
         watchdog.start();
         Class.forName(Main.class.getName()); // the real entry point, so it is archived too
-        try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+        // 127.0.0.1 explicitly: the URL below names it, whatever the JVM's IPv4/IPv6 preference
+        try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getByAddress(new byte[] {127, 0, 0, 1}))) {
             Thread accept = new Thread(() -> serve(server), "training-server");
             accept.setDaemon(true);
             accept.start();
