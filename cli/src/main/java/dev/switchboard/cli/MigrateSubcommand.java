@@ -44,7 +44,7 @@ final class MigrateSubcommand {
         exits.put("3", "cannot reach the voice-agent database (or it lacks the expected schema), "
                 + "or the control plane for --stage next");
         migrate.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(exits);
-        root.addSubcommand("migrate", migrate);
+        root.addSubcommand(SwitchboardCommand.MIGRATE, migrate);
     }
 
     /** For callers outside picocli's flow (rollback): the failure as the CLI prints it. */

@@ -121,7 +121,8 @@ final class SwitchboardCommand implements Callable<Integer> {
     /**
      * The command line for {@code args}: when they name a subcommand, the root with that subcommand only.
      * Why: picocli builds a command's model from its annotations by reflection, and the whole tree (25 command
-     * classes and the embedded migration command) cost ~200 ms of CPU per run, most of a run's start-up. Parsing
+     * classes and the embedded migration command) cost ~100 ms of CPU more than the root and {@code status} alone
+     * (docs/benchmarks-cli.md); even those two are about half of a {@code status} run. Parsing
      * and executing {@code status ...} needs only the root and {@code status}: same options (the root's are
      * inherited), same messages, same exit codes. Anything else (no subcommand, an unknown word, --help,
      * --version, an option the root does not know, {@code --}, an {@code @file}, completion) gets the whole tree,
