@@ -25,13 +25,18 @@ curl -fs -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
   -d '{"name":"voice_agent_v2","description":"bench"}' "http://127.0.0.1:$port/api/v1/flags" >/dev/null
 export SWITCHBOARD_CONTROL_PLANE_URL=http://127.0.0.1:$port SWITCHBOARD_TOKEN=$token
 export XDG_CACHE_HOME=$(mktemp -d)
-bin/switchboard status >/dev/null   # first run writes the class-data archive
+bin/switchboard status >/dev/null   # first run: the training run writes the class-data archive
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "java: $(java -version 2>&1 | head -1)"
+echo "jar: $(stat -c %s cli/target/switchboard.jar) bytes, commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet 2>/dev/null || echo ' (uncommitted changes)')"
 hyperfine -N --warmup 3 --runs "${RUNS:-30}" --export-markdown /tmp/sb-bench-cli.md --export-json /tmp/sb-bench-cli.json \
   -n 'bin/switchboard status (AppCDS)' 'bin/switchboard status' \
   -n 'bin/switchboard status (SWITCHBOARD_CDS=off)' 'env SWITCHBOARD_CDS=off bin/switchboard status' \
   -n 'java -jar switchboard.jar status (no tuning)' 'java -jar cli/target/switchboard.jar status'
 cat /tmp/sb-bench-cli.md
-python3 -c 'import json; [print("median %.0f ms  %s" % (r["median"]*1000, r["command"])) for r in json.load(open("/tmp/sb-bench-cli.json"))["results"]]'
+python3 -c 'import json; [print("median %.0f ms  user %.0f ms  sys %.0f ms  %s" % (r["median"]*1000, r["user"]*1000, r["system"]*1000, r["command"])) for r in json.load(open("/tmp/sb-bench-cli.json"))["results"]]'
+echo "load after the runs: $(cut -d' ' -f1-3 /proc/loadavg)"
+# once per jar build and JDK: the training run that writes the archive, then the command
+hyperfine -N --runs 3 --prepare "rm -rf $XDG_CACHE_HOME/switchboard" \
+  -n 'first run after a build (archive training + status)' 'bin/switchboard status' | grep -E 'Time|User|Range'
 rm -rf "$XDG_CACHE_HOME"

@@ -1,28 +1,33 @@
 package dev.switchboard.cli;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.ConnectException;
+import java.net.HttpURLConnection;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.JsonNodeFactory;
 
 /**
- * The control plane's REST API over the JDK's HttpClient. Every non-2xx answer becomes an {@link ApiError}
- * whose message is one line built from the problem body, and whose exit code follows {@link ExitCodes}.
+ * The control plane's REST API over the JDK's {@link HttpURLConnection}. Every non-2xx answer becomes an
+ * {@link ApiError} whose message is one line built from the problem body, and whose exit code follows
+ * {@link ExitCodes}.
+ *
+ * <p>Why not {@code java.net.http.HttpClient}: a CLI run makes one to four requests and exits, and HttpClient's
+ * set-up (selector thread, executor, its reactive body pipeline) cost ~300 ms of CPU per run even with
+ * class-data sharing, against ~40 ms here (docs/benchmarks-cli.md).
  */
 final class ApiClient {
 
@@ -32,35 +37,24 @@ final class ApiClient {
         }
     }
 
+    static {
+        // HttpURLConnection silently sends a request again when the connection fails before the answer (a
+        // kept-alive one the server closed, say). Fine for GET, PUT and DELETE, which are idempotent here; a
+        // rollback, an advance or a token creation (POST) must never be sent twice behind the operator's back.
+        // Read once, when the JDK's HTTP client class initialises: set before the first request of the process.
+        if (System.getProperty("sun.net.http.retryPost") == null) {
+            System.setProperty("sun.net.http.retryPost", "false");
+        }
+    }
+
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    /** Longest wait for the next bytes of an answer (a socket read timeout, not a deadline for the whole). */
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
     private final Settings settings;
-    private final JsonMapper json;
-    private final HttpClient http;
 
-    ApiClient(Settings settings, JsonMapper json) {
+    ApiClient(Settings settings) {
         this.settings = settings;
-        this.json = json;
-        // HTTP/1.1: the control plane speaks plain http locally and an h2c upgrade would only cost a round trip
-        HttpClient.Builder builder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(CONNECT_TIMEOUT).followRedirects(HttpClient.Redirect.NEVER);
-        if ("http".equals(settings.server().getScheme())) {
-            // HttpClient loads the default SSLContext (trust store and all) even for plain http: ~60 ms of
-            // start-up; a context without trust material is never used on an http connection
-            builder.sslContext(plainHttpOnly());
-        }
-        this.http = builder.build();
-    }
-
-    private static javax.net.ssl.SSLContext plainHttpOnly() {
-        try {
-            javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
-            context.init(new javax.net.ssl.KeyManager[0], new javax.net.ssl.TrustManager[0], null);
-            return context;
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException("no TLS in this JDK", e);
-        }
     }
 
     JsonNode get(String path, Map<String, ?> query) {
@@ -72,7 +66,7 @@ final class ApiClient {
     }
 
     Response send(String method, String path, Object body, Map<String, String> headers) {
-        String payload = body == null ? null : json.writeValueAsString(body);
+        String payload = body == null ? null : Json.write(body);
         return exchange(method, path, payload, payload == null ? null : "application/json", headers);
     }
 
@@ -94,42 +88,75 @@ final class ApiClient {
     private Response exchange(String method, String path, String payload, String contentType,
                               Map<String, String> headers) {
         String token = settings.requireToken();
-        URI uri = URI.create(settings.server() + path);
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(REQUEST_TIMEOUT)
-                .header("Accept", "application/json, application/problem+json")
-                .header("Authorization", "Bearer " + token)
-                .header("User-Agent", "switchboard-cli")
-                .method(method, payload == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(payload, StandardCharsets.UTF_8));
-        if (contentType != null) {
-            request.header("Content-Type", contentType);
-        }
-        headers.forEach(request::header);
-        HttpResponse<String> response;
+        URI uri;
+        HttpURLConnection connection;
         try {
-            response = http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        } catch (HttpConnectTimeoutException e) {
-            throw unreachable("connection timed out");
-        } catch (HttpTimeoutException e) {
+            uri = URI.create(settings.server() + path);
+            connection = (HttpURLConnection) uri.toURL().openConnection();
+        } catch (IllegalArgumentException | IOException e) {
+            throw unreachable("invalid URL " + settings.server() + path);
+        }
+        try {
+            connection.setRequestMethod(method);
+            connection.setConnectTimeout((int) CONNECT_TIMEOUT.toMillis());
+            connection.setReadTimeout((int) REQUEST_TIMEOUT.toMillis());
+            connection.setInstanceFollowRedirects(false);
+            connection.setUseCaches(false);
+            connection.setRequestProperty("Accept", "application/json, application/problem+json");
+            connection.setRequestProperty("Authorization", "Bearer " + token);
+            connection.setRequestProperty("User-Agent", "switchboard-cli");
+            if (contentType != null) {
+                connection.setRequestProperty("Content-Type", contentType);
+            }
+            headers.forEach(connection::setRequestProperty);
+            // buffered, not fixed-length streaming: in streaming mode a 401 surfaces as an HttpRetryException
+            // instead of the server's answer
+            connection.setDoOutput(payload != null);
+            try {
+                connection.connect();
+            } catch (SocketTimeoutException e) {
+                throw unreachable("connection timed out");
+            }
+            if (payload != null) {
+                try (OutputStream out = connection.getOutputStream()) {
+                    out.write(payload.getBytes(StandardCharsets.UTF_8));
+                }
+            }
+            int status = connection.getResponseCode();
+            String text = read(status / 100 == 2 ? connection.getInputStream() : connection.getErrorStream());
+            Map<String, String> responseHeaders = new LinkedHashMap<>();
+            for (Map.Entry<String, List<String>> header : connection.getHeaderFields().entrySet()) {
+                if (header.getKey() != null) { // the status line comes with a null name
+                    responseHeaders.put(header.getKey().toLowerCase(java.util.Locale.ROOT),
+                            String.join(",", header.getValue()));
+                }
+            }
+            JsonNode body = parse(text);
+            if (status / 100 != 2) {
+                throw error(method, path, status, body);
+            }
+            // the connection stays open for the next request of this run (the JDK's keep-alive cache)
+            return new Response(status, responseHeaders, body);
+        } catch (SocketTimeoutException e) {
+            connection.disconnect();
             throw unreachable("no answer within " + REQUEST_TIMEOUT.toSeconds() + " s");
         } catch (ConnectException e) {
             throw unreachable("connection refused");
-        } catch (IOException e) {
-            throw unreachable(rootMessage(e));
-        } catch (IllegalArgumentException e) {
+        } catch (UnknownHostException e) {
             throw unreachable("unknown host " + uri.getHost());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw unreachable("interrupted");
+        } catch (IOException e) {
+            connection.disconnect();
+            throw unreachable(rootMessage(e));
         }
-        Map<String, String> responseHeaders = new LinkedHashMap<>();
-        response.headers().map().forEach((k, v) -> responseHeaders.put(k.toLowerCase(java.util.Locale.ROOT),
-                String.join(",", v)));
-        JsonNode body = parse(response.body());
-        if (response.statusCode() / 100 != 2) {
-            throw error(method, path, response.statusCode(), body);
+    }
+
+    private static String read(InputStream in) throws IOException {
+        if (in == null) { // an error status without a body
+            return "";
         }
-        return new Response(response.statusCode(), responseHeaders, body);
+        try (in) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
     }
 
     private CliFailure unreachable(String why) {
@@ -142,7 +169,7 @@ final class ApiClient {
             return JsonNodeFactory.instance.objectNode();
         }
         try {
-            return json.readTree(text);
+            return Json.parse(text);
         } catch (JacksonException e) {
             // not JSON (a proxy's HTML page, say): keep the first line as the detail
             String firstLine = text.strip().lines().findFirst().orElse("");

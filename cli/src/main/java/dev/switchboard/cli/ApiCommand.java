@@ -16,12 +16,12 @@ abstract class ApiCommand implements Callable<Integer> {
     }
 
     ApiClient api() {
-        return new ApiClient(root().settings(), root().mapper());
+        return new ApiClient(root().settings());
     }
 
     Output output() {
         CommandLine cli = spec.commandLine();
-        return new Output(cli.getOut(), cli.getErr(), root().json(), root().mapper());
+        return new Output(cli.getOut(), cli.getErr(), root().json());
     }
 
     static String flagPath(String flag) {

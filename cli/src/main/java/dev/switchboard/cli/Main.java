@@ -7,6 +7,6 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        System.exit(SwitchboardCommand.commandLine(CliContext.system()).execute(args));
+        System.exit(SwitchboardCommand.commandLine(CliContext.system(), args).execute(args));
     }
 }

@@ -22,11 +22,11 @@ final class MigrateSubcommand {
         SwitchboardCommand switchboard = root.getCommand();
         MigrateControlPlaneOptions extra = new MigrateControlPlaneOptions();
         ControlPlaneAuditSink audit = new ControlPlaneAuditSink(switchboard::settings,
-                () -> new ApiClient(switchboard.settings(), switchboard.mapper()), () -> extra.flag,
+                () -> new ApiClient(switchboard.settings()), () -> extra.flag,
                 () -> extra.reason);
         VoiceAgentMigration migration = new VoiceAgentMigration(context.clock(), audit);
         ControlPlaneStageSource stage = new ControlPlaneStageSource(
-                () -> new ApiClient(switchboard.settings(), switchboard.mapper()), () -> extra.flag);
+                () -> new ApiClient(switchboard.settings()), () -> extra.flag);
         MigrateCommand.Host host = new MigrateCommand.Host(switchboard::json, MigrationExitCodes::of, command -> {
             if (!command.dryRun() && (extra.reason == null || extra.reason.isBlank())) {
                 throw new CliFailure(ExitCodes.USAGE, "--reason is required for a live migration (it is recorded in"
@@ -44,7 +44,7 @@ final class MigrateSubcommand {
         exits.put("3", "cannot reach the voice-agent database (or it lacks the expected schema), "
                 + "or the control plane for --stage next");
         migrate.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(exits);
-        root.addSubcommand("migrate", migrate);
+        root.addSubcommand(SwitchboardCommand.MIGRATE, migrate);
     }
 
     /** For callers outside picocli's flow (rollback): the failure as the CLI prints it. */

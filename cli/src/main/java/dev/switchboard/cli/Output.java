@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Where a command writes: tables and lines for people on stdout, notes and errors on stderr, or with
@@ -18,13 +17,11 @@ final class Output {
     private final PrintWriter out;
     private final PrintWriter err;
     private final boolean json;
-    private final JsonMapper mapper;
 
-    Output(PrintWriter out, PrintWriter err, boolean json, JsonMapper mapper) {
+    Output(PrintWriter out, PrintWriter err, boolean json) {
         this.out = out;
         this.err = err;
         this.json = json;
-        this.mapper = mapper;
     }
 
     boolean json() {
@@ -46,7 +43,7 @@ final class Output {
     }
 
     void document(Object value) {
-        out.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(value));
+        out.println(Json.pretty(value));
         out.flush();
     }
 
@@ -100,7 +97,7 @@ final class Output {
             return String.join(",", parts);
         }
         if (node.isObject()) {
-            return node.toString();
+            return Json.write(node); // not node.toString(): that builds a JsonMapper (Json's javadoc says why not)
         }
         if (node.isDouble() || node.isFloat()) {
             double d = node.asDouble();

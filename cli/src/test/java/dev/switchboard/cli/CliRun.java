@@ -57,7 +57,8 @@ final class CliRun {
     }
 
     Result run(String... args) {
-        CommandLine cli = SwitchboardCommand.commandLine(new CliContext(env, home, prompt, Clock.systemUTC()));
+        // as Main builds it: the root with only the subcommand args name, the whole tree otherwise
+        CommandLine cli = SwitchboardCommand.commandLine(new CliContext(env, home, prompt, Clock.systemUTC()), args);
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         cli.setOut(new PrintWriter(out, true));

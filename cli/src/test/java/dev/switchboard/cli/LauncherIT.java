@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,10 +34,21 @@ class LauncherIT {
         assertThat(first.exit()).as(first.err()).isZero();
         assertThat(first.out()).contains("Usage: switchboard", "rollback", "Exit codes:", "3   cannot reach");
         assertThat(first.err()).isEmpty();
+        Path archive;
         try (Stream<Path> files = Files.list(cache.resolve("switchboard"))) {
-            assertThat(files.map(p -> p.getFileName().toString()).toList())
-                    .singleElement().asString().startsWith("switchboard-").endsWith(".jsa");
+            List<Path> all = files.collect(Collectors.toList());
+            assertThat(all).hasSize(1);
+            archive = all.get(0);
         }
+        assertThat(archive.getFileName().toString()).startsWith("switchboard-").endsWith(".jsa");
+        // written by the training run, not by this --help: it also holds what status loads (HTTP client, JSON)
+        Run classes = run(List.of(javaAsTheLauncherPicksIt(), "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
+                "-XX:SharedArchiveFile=" + archive, "-Xlog:class+load", "-jar", "target/switchboard.jar",
+                "--server", "http://127.0.0.1:1", "--token", "t", "status"));
+        assertThat(classes.exit()).as(classes.err()).isEqualTo(ExitCodes.UNREACHABLE);
+        assertThat(classes.out()).contains("dev.switchboard.cli.StatusCommand source: shared objects file",
+                "dev.switchboard.cli.ApiClient source: shared objects file",
+                "sun.net.www.protocol.http.HttpURLConnection source: shared objects file");
 
         Run second = run(launcher, "--help");
         assertThat(second.exit()).isZero();
@@ -56,6 +68,19 @@ class LauncherIT {
     private Run run(Path launcher, String... args) throws IOException, InterruptedException {
         List<String> command = new java.util.ArrayList<>(List.of(launcher.toString()));
         command.addAll(List.of(args));
+        return run(command);
+    }
+
+    /** The archive is only valid for the JDK that wrote it: bin/switchboard's choice, JAVA_HOME else PATH. */
+    private static String javaAsTheLauncherPicksIt() {
+        String home = System.getenv("JAVA_HOME");
+        if (home != null && !home.isEmpty() && Files.isExecutable(Path.of(home, "bin", "java"))) {
+            return Path.of(home, "bin", "java").toString();
+        }
+        return "java";
+    }
+
+    private Run run(List<String> command) throws IOException, InterruptedException {
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().put("XDG_CACHE_HOME", cache.toString());
         builder.environment().put("XDG_CONFIG_HOME", cache.resolve("config").toString());
