@@ -77,7 +77,7 @@ start_routers() { # mode
     SERVER_PORT=$port SWITCHBOARD_CONTROL_PLANE_URL=http://127.0.0.1:$CP_PORT SWITCHBOARD_CLIENT_TOKEN=$CLIENT_TOKEN \
     SWITCHBOARD_V1_URL=http://127.0.0.1:$V1_PORT SWITCHBOARD_V2_URL=http://127.0.0.1:$V2_PORT SWITCHBOARD_PUBLIC_URL=http://127.0.0.1:$port \
     SWITCHBOARD_UNLEASH_BACKUP_FILE=$WORK/router-$i-$1-unleash.json SWITCHBOARD_IDENTIFIER_CACHE_FILE=$WORK/router-$i-$1-identifiers.json \
-      java -Xmx384m -jar "$ROUTER_JAR" \
+      java -Xmx384m $(grep -v '^#' agent-router/jvm-options) -jar "$ROUTER_JAR" \
         --switchboard.router.router-id=bench-router-$i --switchboard.router.flag-name=$FLAG \
         --switchboard.router.signatures.generic.verify=false \
         --switchboard.router.unleash.mode="$1" --switchboard.router.unleash.poll-interval=1s \

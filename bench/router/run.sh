@@ -24,7 +24,7 @@ SWITCHBOARD_V1_URL=http://127.0.0.1:$STUB_PORT SWITCHBOARD_V2_URL=http://127.0.0
 SWITCHBOARD_UNLEASH_BACKUP_FILE=$WORK/unleash.json SWITCHBOARD_IDENTIFIER_CACHE_FILE=$WORK/identifiers.json \
 SWITCHBOARD_ROUTER_SIGNATURES_VAPI_SECRET=bench_secret SWITCHBOARD_ROUTER_UNLEASH_MODE=POLLING \
 LOGGING_LEVEL_IO_GETUNLEASH=ERROR LOGGING_LEVEL_DEV_SWITCHBOARD=ERROR \
-java -Xmx512m -jar agent-router/target/agent-router.jar > "$WORK/router.log" 2>&1 &
+java -Xmx512m $(grep -v '^#' agent-router/jvm-options) -jar agent-router/target/agent-router.jar > "$WORK/router.log" 2>&1 &
 ROUTER=$!
 trap 'kill $ROUTER $STUB 2>/dev/null || true; rm -rf "$WORK"' EXIT
 for i in $(seq 1 180); do curl -sf "http://127.0.0.1:$ROUTER_PORT/actuator/health/readiness" >/dev/null && break; sleep 1; done
