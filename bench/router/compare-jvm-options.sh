@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Compares router JVM option sets, one router at a time against one stub: ~1,000/s p50/p99 (3 x 10 s, after a
 # 20 s warm-up), the GC pauses during those 30 s, saturation (10 s) and router CPU per webhook.
-# Usage: bench/router/compare-jvm-options.sh "-Xmx512m" "-Xmx512m -XX:+UseParallelGC" ...   (needs wrk)
+# Usage: bench/router/compare-jvm-options.sh "-Xmx512m" "-Xmx512m -XX:+UseParallelGC" ...   (needs wrk; JAVA=<java binary> for another JDK)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 W=$(mktemp -d)
@@ -26,7 +26,7 @@ for cfg in "$@"; do
   SWITCHBOARD_UNLEASH_BACKUP_FILE=$W/unleash.json SWITCHBOARD_IDENTIFIER_CACHE_FILE=$W/identifiers.json \
   SWITCHBOARD_ROUTER_SIGNATURES_VAPI_SECRET=bench_secret SWITCHBOARD_ROUTER_UNLEASH_MODE=POLLING \
   LOGGING_LEVEL_IO_GETUNLEASH=ERROR LOGGING_LEVEL_DEV_SWITCHBOARD=ERROR \
-  java $cfg -Xlog:gc:file="$W/gc.log" -jar agent-router/target/agent-router.jar > "$W/router.log" 2>&1 &
+  ${JAVA:-java} $cfg -Xlog:gc:file="$W/gc.log" -jar agent-router/target/agent-router.jar > "$W/router.log" 2>&1 &
   R=$!
   for _ in $(seq 1 180); do curl -sf "http://127.0.0.1:$ROUTER_PORT/actuator/health/readiness" >/dev/null && break; sleep 1; done
   RUN_ID=$(date +%s%N) wrk -t2 -c32 -d20s -s bench/router/vapi.lua "http://127.0.0.1:$ROUTER_PORT/webhooks/vapi" >/dev/null
