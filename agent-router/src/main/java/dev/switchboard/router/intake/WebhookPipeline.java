@@ -17,15 +17,17 @@ import dev.switchboard.router.signatures.SignatureCheck;
 import dev.switchboard.router.signatures.SignatureVerifier;
 import dev.switchboard.router.tenants.IdentifierRegistry;
 import dev.switchboard.router.tenants.TenantResolution;
+import io.netty.buffer.ByteBuf;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaders;
 import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
@@ -163,17 +165,17 @@ class WebhookPipeline {
             return size;
         }
 
-        void append(io.netty.buffer.ByteBuf chunk) {
+        void append(ByteBuf chunk) {
             int n = chunk.readableBytes();
             if (size + n > bytes.length) {
-                bytes = java.util.Arrays.copyOf(bytes, Math.max(size + n, bytes.length * 2));
+                bytes = Arrays.copyOf(bytes, Math.max(size + n, bytes.length * 2));
             }
             chunk.getBytes(chunk.readerIndex(), bytes, size, n);
             size += n;
         }
 
         byte[] toByteArray() {
-            return size == bytes.length ? bytes : java.util.Arrays.copyOf(bytes, size);
+            return size == bytes.length ? bytes : Arrays.copyOf(bytes, size);
         }
     }
 
