@@ -3,6 +3,7 @@ package dev.switchboard.router.decision;
 import dev.switchboard.router.config.RouterProperties;
 import dev.switchboard.router.config.RouterProperties.UnleashMode;
 import io.getunleash.DefaultUnleash;
+import io.getunleash.EngineProxyImpl;
 import io.getunleash.Unleash;
 import io.getunleash.UnleashContext;
 import io.getunleash.UnleashException;
@@ -49,7 +50,7 @@ public class FlagDecider {
         this.instanceId = identity.routerId();
         readBackupRevisions(json);
         boolean streaming = properties.unleash().mode() == UnleashMode.STREAMING;
-        this.primary = new DefaultUnleash(config(streaming, streaming ? new StreamWatcher() : revisions));
+        this.primary = client(config(streaming, streaming ? new StreamWatcher() : revisions));
         if (streaming) {
             watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "unleash-stream-watchdog");
@@ -96,6 +97,12 @@ public class FlagDecider {
             fallback.shutdown();
         }
         primary.shutdown();
+    }
+
+    /** The SDK's client as its default constructor builds it, but without the per-decision event hand-off. */
+    private static Unleash client(UnleashConfig config) {
+        return new DefaultUnleash(config, new EngineProxyImpl(config), config.getContextProvider(),
+                new DecisionEvents(config), false);
     }
 
     private UnleashConfig config(boolean streaming, UnleashSubscriber subscriber) {
@@ -153,7 +160,7 @@ public class FlagDecider {
             if (streamFailing && pollingFallback.get() == null) {
                 log.warn("flag stream failing, polling the control plane every {} until it is back",
                         properties.unleash().pollInterval());
-                pollingFallback.set(new DefaultUnleash(config(false, revisions)));
+                pollingFallback.set(client(config(false, revisions)));
             }
         } catch (RuntimeException e) {
             log.warn("stream watchdog: {}", e.toString());
