@@ -11,7 +11,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.web.reactive.function.client.WebClient;
-import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 
 @Configuration(proxyBeanMethods = false)
@@ -36,17 +35,19 @@ class RouterBeans {
         return new RouterIdentity(id, version == null ? "0.1.0" : version);
     }
 
-    /** One pooled Reactor Netty client for the backends (the data path) and, through WebClient, the control plane. */
+    /**
+     * Pooled Reactor Netty clients for the backends (the data path: one pool per event loop) and, through
+     * WebClient, the control plane.
+     */
     @Bean
     BackendHttpClient backendHttpClient() {
-        ConnectionProvider pool = ConnectionProvider.builder("switchboard-router")
-                .maxConnections(1000)
-                .pendingAcquireMaxCount(10_000)
-                .maxIdleTime(Duration.ofSeconds(30))
-                .build();
-        return new BackendHttpClient(HttpClient.create(pool)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 2000)
-                .compress(false));
+        return new BackendHttpClient(
+                name -> ConnectionProvider.builder(name)
+                        .maxConnections(1000)
+                        .pendingAcquireMaxCount(10_000)
+                        .maxIdleTime(Duration.ofSeconds(30))
+                        .build(),
+                client -> client.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 2000).compress(false));
     }
 
     @Bean

@@ -17,7 +17,6 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
-import reactor.netty.http.client.HttpClient;
 
 /**
  * Sends the webhook to the chosen backend (base URL + same path) and brings its answer back unchanged.
@@ -40,7 +39,7 @@ public class BackendForwarder {
 
     private static final int MAX_CACHED_TARGETS = 64;
 
-    private final HttpClient client;
+    private final BackendHttpClient clients;
     private final Map<String, URI> v1Targets = new ConcurrentHashMap<>();
     private final Map<String, URI> v2Targets = new ConcurrentHashMap<>();
     private final String v1Base;
@@ -49,7 +48,7 @@ public class BackendForwarder {
     private final double v2Share;
 
     public BackendForwarder(RouterProperties properties, BackendHttpClient backends, CircuitBreakers breakers) {
-        this.client = backends.client();
+        this.clients = backends;
         this.v1Base = trimSlash(properties.v1Url().toString());
         this.v2Base = trimSlash(properties.v2Url().toString());
         this.breakers = breakers;
@@ -75,7 +74,8 @@ public class BackendForwarder {
     }
 
     private Mono<BackendAnswer> attempt(Variant variant, BackendRequest request, Duration timeout) {
-        return client.headers(h -> copyHeaders(request, variant, h))
+        BackendHttpClient.Lane lane = clients.on(request.intakeLoop());
+        return lane.client().headers(h -> copyHeaders(request, variant, h))
                 .post()
                 .uri(target(variant, request.path()))
                 .send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(request.body())))
@@ -89,7 +89,7 @@ public class BackendForwarder {
                             }
                             return Mono.just(new BackendAnswer(status, type, body, variant, false, false, null));
                         }))
-                .timeout(timeout)
+                .timeout(timeout, lane.timer())
                 .transformDeferred(CircuitBreakerOperator.of(breakers.of(variant)));
     }
 

@@ -18,6 +18,7 @@ import dev.switchboard.router.signatures.SignatureVerifier;
 import dev.switchboard.router.tenants.IdentifierRegistry;
 import dev.switchboard.router.tenants.TenantResolution;
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.nio.charset.StandardCharsets;
@@ -77,7 +78,7 @@ class WebhookPipeline {
         HttpHeaders headers = request.requestHeaders();
         String requestId = RequestIds.acceptOrCreate(headers.get("X-Request-ID"));
         return Mono.defer(() -> readBody(request, checkSizeAndType(provider, headers)))
-                .flatMap(body -> route(provider, request.uri(), headers, body, requestId, started))
+                .flatMap(body -> route(provider, request.uri(), headers, body, requestId, started, intakeLoop(request)))
                 .onErrorResume(WebhookRejection.class, rejection -> {
                     metrics.rejected(provider.id(), rejection.status(), rejection.reason());
                     return Mono.just(problems.of(rejection, requestId));
@@ -179,7 +180,14 @@ class WebhookPipeline {
         }
     }
 
-    private Mono<WebhookReply> route(Provider provider, String uri, HttpHeaders headers, byte[] body, String requestId, long started) {
+    private static EventLoop intakeLoop(HttpServerRequest request) {
+        EventLoop[] loop = new EventLoop[1];
+        request.withConnection(connection -> loop[0] = connection.channel().eventLoop());
+        return loop[0];
+    }
+
+    private Mono<WebhookReply> route(Provider provider, String uri, HttpHeaders headers, byte[] body, String requestId,
+            long started, EventLoop intakeLoop) {
         // Form decoding is part of Twilio's signature scheme; nothing else is parsed before the check passes.
         Map<String, List<String>> form = provider == Provider.TWILIO ? FormBody.parse(body) : Map.of();
         SignatureCheck check = signatures.verify(provider, headers::get, body, twilioUrl(uri), () -> form);
@@ -199,7 +207,8 @@ class WebhookPipeline {
         if (tenant.tenantId().isEmpty()) {
             metrics.unresolvedTenant(provider.id());
         }
-        BackendRequest backendRequest = new BackendRequest(provider.path(), headers, body, tenant.tenantOrUnresolved(), requestId);
+        BackendRequest backendRequest = new BackendRequest(provider.path(), headers, body, tenant.tenantOrUnresolved(), requestId,
+                intakeLoop);
         Mono<StoredAnswer> answer = event.retryKey()
                 .map(key -> dedup.once(key, () -> forward(event, tenant, backendRequest, started))
                         .map(outcome -> {
