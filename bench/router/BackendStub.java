@@ -5,13 +5,19 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executors;
 
-/** Tiny voice-agent backend stub: answers every POST with a fixed Vapi assistant answer. */
+/**
+ * Tiny voice-agent backend stub: answers every POST with a fixed Vapi assistant answer.
+ * Usage: java BackendStub.java PORT [THREADS]. THREADS 0 (the default) answers on the server's dispatcher thread:
+ * the answer never blocks, and on a 2-core machine shared with wrk and the router a worker pool only adds a
+ * thread wake-up per request to both the direct and the routed path (docs/benchmarks-router.md compares both).
+ */
 public class BackendStub {
     public static void main(String[] args) throws Exception {
         int port = Integer.parseInt(args[0]);
+        int threads = args.length > 1 ? Integer.parseInt(args[1]) : 0;
         byte[] answer = "{\"assistantId\":\"asst_bench\"}".getBytes(StandardCharsets.UTF_8);
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 1024);
-        server.setExecutor(Executors.newFixedThreadPool(16));
+        server.setExecutor(threads > 0 ? Executors.newFixedThreadPool(threads) : null);
         server.createContext("/", exchange -> {
             try (InputStream in = exchange.getRequestBody()) {
                 in.readAllBytes();
@@ -23,6 +29,6 @@ public class BackendStub {
             }
         });
         server.start();
-        System.out.println("stub on " + port);
+        System.out.println("stub on " + port + (threads > 0 ? " with " + threads + " worker threads" : " (dispatcher thread)"));
     }
 }

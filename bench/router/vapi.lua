@@ -20,3 +20,7 @@ end
 function delay()
   return pace
 end
+-- the tail beyond wrk's --latency percentiles (50/75/90/99)
+function done(summary, latency, requests)
+  io.write(string.format("  p99.9 %.3fms  max %.3fms\n", latency:percentile(99.9) / 1000, latency.max / 1000))
+end
