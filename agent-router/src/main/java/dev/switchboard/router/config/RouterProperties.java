@@ -31,6 +31,8 @@ public record RouterProperties(
         /* Base URL providers call us on (Twilio signs the full public URL, not what we see behind a proxy). */
         String publicUrl,
         @Min(1024) @DefaultValue("1048576") int maxBodyBytes,
+        /* Longest backend answer kept in memory; a longer one is a backend failure (502, or failover to v1). */
+        @Min(1024) @DefaultValue("16777216") int maxAnswerBytes,
         @Valid @DefaultValue Unleash unleash,
         @Valid @DefaultValue Deadlines deadlines,
         @Valid @DefaultValue Failover failover,

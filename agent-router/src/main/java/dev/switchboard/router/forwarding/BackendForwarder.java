@@ -35,7 +35,6 @@ public class BackendForwarder {
             "host", "content-length", "connection", "keep-alive", "transfer-encoding", "te", "trailer",
             "upgrade", "proxy-authorization", "proxy-authenticate", "expect", "accept-encoding", "x-request-id");
 
-    private static final byte[] NO_BODY = new byte[0];
 
     private static final int MAX_CACHED_TARGETS = 64;
 
@@ -46,6 +45,7 @@ public class BackendForwarder {
     private final String v2Base;
     private final CircuitBreakers breakers;
     private final double v2Share;
+    private final int maxAnswerBytes;
 
     public BackendForwarder(RouterProperties properties, BackendHttpClient backends, CircuitBreakers breakers) {
         this.clients = backends;
@@ -53,6 +53,7 @@ public class BackendForwarder {
         this.v2Base = trimSlash(properties.v2Url().toString());
         this.breakers = breakers;
         this.v2Share = properties.failover().v2DeadlineShare();
+        this.maxAnswerBytes = properties.maxAnswerBytes();
     }
 
     public Mono<BackendAnswer> forward(Variant variant, BackendRequest request, Duration deadline, boolean failoverAllowed) {
@@ -79,9 +80,15 @@ public class BackendForwarder {
                 .post()
                 .uri(target(variant, request.path()))
                 .send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(request.body())))
-                .responseSingle((response, content) -> content.asByteArray()
-                        .defaultIfEmpty(NO_BODY)
-                        .flatMap(body -> {
+                .response((response, content) -> content
+                        .collect(() -> new BoundedBytes(declaredLength(response.responseHeaders()), maxAnswerBytes),
+                                (answer, chunk) -> {
+                                    if (!answer.append(chunk)) {
+                                        throw new BackendAnswerTooLarge(maxAnswerBytes);
+                                    }
+                                })
+                        .flatMap(answer -> {
+                            byte[] body = answer.toByteArray();
                             int status = response.status().code();
                             String type = response.responseHeaders().get(HttpHeaderNames.CONTENT_TYPE);
                             if (status >= 500) {
@@ -89,6 +96,7 @@ public class BackendForwarder {
                             }
                             return Mono.just(new BackendAnswer(status, type, body, variant, false, false, null));
                         }))
+                .next()
                 .timeout(timeout, lane.timer())
                 .transformDeferred(CircuitBreakerOperator.of(breakers.of(variant)));
     }
@@ -122,6 +130,19 @@ public class BackendForwarder {
         target.setInt(HttpHeaderNames.CONTENT_LENGTH, request.body().length);
     }
 
+    /** Room for the whole answer when the backend declares its length (within the limit), else a small start. */
+    private int declaredLength(HttpHeaders headers) {
+        String value = headers.get(HttpHeaderNames.CONTENT_LENGTH);
+        if (value != null) {
+            try {
+                return (int) Math.min(Long.parseLong(value.trim()), maxAnswerBytes);
+            } catch (NumberFormatException e) {
+                // a garbled length is the decoder's business; read what comes
+            }
+        }
+        return 256;
+    }
+
     /** A failed attempt as an answer: a backend 5xx passes through, anything else has no body (caller decides). */
     private static BackendAnswer failed(Variant variant, Throwable error) {
         if (error instanceof BackendFailure f) {
@@ -142,6 +163,9 @@ public class BackendForwarder {
         }
         if (e instanceof TimeoutException) {
             return "timeout";
+        }
+        if (e instanceof BackendAnswerTooLarge) {
+            return "answer_too_large";
         }
         if (e instanceof CallNotPermittedException) {
             return "circuit_open";

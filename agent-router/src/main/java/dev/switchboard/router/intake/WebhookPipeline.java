@@ -9,6 +9,7 @@ import dev.switchboard.router.dedup.StoredAnswer;
 import dev.switchboard.router.forwarding.BackendAnswer;
 import dev.switchboard.router.forwarding.BackendForwarder;
 import dev.switchboard.router.forwarding.BackendRequest;
+import dev.switchboard.router.forwarding.BoundedBytes;
 import dev.switchboard.router.forwarding.CircuitBreakers;
 import dev.switchboard.router.metrics.RouterMetrics;
 import dev.switchboard.router.metrics.WebhookOutcome;
@@ -17,12 +18,10 @@ import dev.switchboard.router.signatures.SignatureCheck;
 import dev.switchboard.router.signatures.SignatureVerifier;
 import dev.switchboard.router.tenants.IdentifierRegistry;
 import dev.switchboard.router.tenants.TenantResolution;
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -142,42 +141,14 @@ class WebhookPipeline {
         int max = properties.maxBodyBytes();
         int initial = declaredLength > 0 ? (int) declaredLength : 1024;
         return request.receive()
-                .collect(() -> new BodyBuffer(initial), (buffer, chunk) -> {
-                    if (buffer.size() + chunk.readableBytes() > max) {
+                .collect(() -> new BoundedBytes(initial, max), (buffer, chunk) -> {
+                    if (!buffer.append(chunk)) {
                         throw tooLarge();
                     }
-                    buffer.append(chunk);
                 })
                 .flatMap(buffer -> buffer.size() == 0
                         ? Mono.error(WebhookRejection.badRequest("empty_body", "body", "body is empty"))
                         : Mono.just(buffer.toByteArray()));
-    }
-
-    /** A growable byte array without ByteArrayOutputStream's locking; one per webhook, on one event loop. */
-    private static final class BodyBuffer {
-        private byte[] bytes;
-        private int size;
-
-        BodyBuffer(int initial) {
-            this.bytes = new byte[Math.max(16, initial)];
-        }
-
-        int size() {
-            return size;
-        }
-
-        void append(ByteBuf chunk) {
-            int n = chunk.readableBytes();
-            if (size + n > bytes.length) {
-                bytes = Arrays.copyOf(bytes, Math.max(size + n, bytes.length * 2));
-            }
-            chunk.getBytes(chunk.readerIndex(), bytes, size, n);
-            size += n;
-        }
-
-        byte[] toByteArray() {
-            return size == bytes.length ? bytes : Arrays.copyOf(bytes, size);
-        }
     }
 
     private static EventLoop intakeLoop(HttpServerRequest request) {

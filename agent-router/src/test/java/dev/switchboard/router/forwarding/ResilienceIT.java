@@ -93,6 +93,20 @@ class ResilienceIT extends RouterTestBase {
     }
 
     @Test
+    void anAnswerLongerThanTheLimitIsABackendFailureNotARouterOutOfMemory() {
+        // the limit is 16 MiB (switchboard.router.max-answer-bytes); WebClient used to enforce 16 MB, Netty does not
+        String huge = "{\"pad\":\"" + "x".repeat(17 * 1024 * 1024) + "\"}";
+        V2.stubFor(any(anyUrl()).willReturn(okJson(huge)));
+        EntityExchangeResult<String> r = postVapi(vapi("vapi-assistant-request.json", "call-" + UUID.randomUUID()));
+        assertThat(r.getStatus().value()).isEqualTo(200);
+        assertThat(r.getResponseBody()).as("assistant-request fails over to v1").contains("v1");
+        // without a failover policy the provider gets a 502 problem naming the failure
+        EntityExchangeResult<String> tool = postVapi(vapi("vapi-tool-calls.json", "call-" + UUID.randomUUID()));
+        assertThat(tool.getStatus().value()).isEqualTo(502);
+        assertThat(tool.getResponseBody()).contains("answer_too_large");
+    }
+
+    @Test
     void whenNoBackendAnswersInTimeVapiGetsAnErrorAnswerInsteadOfSilence() {
         V2.stubFor(any(anyUrl()).willReturn(okJson("{}").withFixedDelay(5000)));
         V1.stubFor(any(anyUrl()).willReturn(okJson("{}").withFixedDelay(5000)));
