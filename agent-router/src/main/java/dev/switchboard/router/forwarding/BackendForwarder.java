@@ -17,6 +17,8 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
+import reactor.netty.ByteBufFlux;
+import reactor.netty.http.client.HttpClientResponse;
 
 /**
  * Sends the webhook to the chosen backend (base URL + same path) and brings its answer back unchanged.
@@ -34,7 +36,6 @@ public class BackendForwarder {
     private static final Set<String> NOT_FORWARDED = Set.of(
             "host", "content-length", "connection", "keep-alive", "transfer-encoding", "te", "trailer",
             "upgrade", "proxy-authorization", "proxy-authenticate", "expect", "accept-encoding", "x-request-id");
-
 
     private static final int MAX_CACHED_TARGETS = 64;
 
@@ -80,22 +81,7 @@ public class BackendForwarder {
                 .post()
                 .uri(target(variant, request.path()))
                 .send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(request.body())))
-                .response((response, content) -> content
-                        .collect(() -> new BoundedBytes(declaredLength(response.responseHeaders()), maxAnswerBytes),
-                                (answer, chunk) -> {
-                                    if (!answer.append(chunk)) {
-                                        throw new BackendAnswerTooLarge(maxAnswerBytes);
-                                    }
-                                })
-                        .flatMap(answer -> {
-                            byte[] body = answer.toByteArray();
-                            int status = response.status().code();
-                            String type = response.responseHeaders().get(HttpHeaderNames.CONTENT_TYPE);
-                            if (status >= 500) {
-                                return Mono.error(new BackendFailure(status, type, body));
-                            }
-                            return Mono.just(new BackendAnswer(status, type, body, variant, false, false, null));
-                        }))
+                .response((response, content) -> readAnswer(response, content, variant))
                 .next()
                 .timeout(timeout, lane.timer())
                 .transformDeferred(CircuitBreakerOperator.of(breakers.of(variant)));
@@ -130,12 +116,36 @@ public class BackendForwarder {
         target.setInt(HttpHeaderNames.CONTENT_LENGTH, request.body().length);
     }
 
-    /** Room for the whole answer when the backend declares its length (within the limit), else a small start. */
-    private int declaredLength(HttpHeaders headers) {
+    /** The backend's answer, read up to the limit; a 5xx becomes a {@link BackendFailure} carrying it. */
+    private Mono<BackendAnswer> readAnswer(HttpClientResponse response, ByteBufFlux content, Variant variant) {
+        long declared = declaredLength(response.responseHeaders());
+        if (declared > maxAnswerBytes) {
+            // refused before a byte is read or a buffer of the declared size is allocated
+            return Mono.error(new BackendAnswerTooLarge(maxAnswerBytes));
+        }
+        return content
+                .collect(() -> new BoundedBytes((int) declared, maxAnswerBytes), (answer, chunk) -> {
+                    if (!answer.append(chunk)) {
+                        throw new BackendAnswerTooLarge(maxAnswerBytes);
+                    }
+                })
+                .flatMap(answer -> {
+                    byte[] body = answer.toByteArray();
+                    int status = response.status().code();
+                    String type = response.responseHeaders().get(HttpHeaderNames.CONTENT_TYPE);
+                    if (status >= 500) {
+                        return Mono.error(new BackendFailure(status, type, body));
+                    }
+                    return Mono.just(new BackendAnswer(status, type, body, variant, false, false, null));
+                });
+    }
+
+    /** The answer's declared length, or a small starting size when it declares none (chunked). */
+    private static long declaredLength(HttpHeaders headers) {
         String value = headers.get(HttpHeaderNames.CONTENT_LENGTH);
         if (value != null) {
             try {
-                return (int) Math.min(Long.parseLong(value.trim()), maxAnswerBytes);
+                return Long.parseLong(value.trim());
             } catch (NumberFormatException e) {
                 // a garbled length is the decoder's business; read what comes
             }

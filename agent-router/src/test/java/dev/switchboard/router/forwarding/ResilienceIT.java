@@ -104,6 +104,11 @@ class ResilienceIT extends RouterTestBase {
         EntityExchangeResult<String> tool = postVapi(vapi("vapi-tool-calls.json", "call-" + UUID.randomUUID()));
         assertThat(tool.getStatus().value()).isEqualTo(502);
         assertThat(tool.getResponseBody()).contains("answer_too_large");
+        // the same answer sent chunked (no Content-Length) is cut while it is read
+        V2.stubFor(any(anyUrl()).willReturn(okJson(huge).withChunkedDribbleDelay(8, 200)));
+        EntityExchangeResult<String> chunked = postVapi(vapi("vapi-tool-calls.json", "call-" + UUID.randomUUID()));
+        assertThat(chunked.getStatus().value()).isEqualTo(502);
+        assertThat(chunked.getResponseBody()).contains("answer_too_large");
     }
 
     @Test
