@@ -112,6 +112,19 @@ class ResilienceIT extends RouterTestBase {
     }
 
     @Test
+    void anAnswerDeclaringALengthOverTheLimitIsRefusedOnItsHeaders() {
+        // The backend declares 17 MiB but sends two bytes and stops: only the check on the declared length can name
+        // the answer too large (reading it would end in a premature close, a different failure).
+        V2.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json")
+                .withHeader("Content-Length", Integer.toString(17 * 1024 * 1024))
+                .withBody("{}")));
+        EntityExchangeResult<String> tool = postVapi(vapi("vapi-tool-calls.json", "call-" + UUID.randomUUID()));
+        assertThat(tool.getStatus().value()).isEqualTo(502);
+        assertThat(tool.getResponseBody()).contains("answer_too_large");
+    }
+
+    @Test
     void whenNoBackendAnswersInTimeVapiGetsAnErrorAnswerInsteadOfSilence() {
         V2.stubFor(any(anyUrl()).willReturn(okJson("{}").withFixedDelay(5000)));
         V1.stubFor(any(anyUrl()).willReturn(okJson("{}").withFixedDelay(5000)));
