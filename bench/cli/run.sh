@@ -1,20 +1,24 @@
 #!/usr/bin/env bash
 # Start-up of `bin/switchboard status` against a local control plane (docs/benchmarks-cli.md).
 # Needs: control-plane/target/control-plane.jar and cli/target/switchboard.jar
-#        (mvn -B -pl cli -am -DskipTests package), PostgreSQL on 127.0.0.1:5432, hyperfine (apt install hyperfine).
+#        (mvn -B -pl cli,demo -am -DskipTests package), hyperfine (apt install hyperfine), psql. PostgreSQL: a private one
+#        (bench/lib/postgres.sh), or the server of SWITCHBOARD_DATABASE_URL.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+. bench/lib/postgres.sh
+work=$(mktemp -d /tmp/switchboard-bench-cli.XXXXXX)
+bench_postgres_start "$work/postgres"
 db=sb_bench_cli_$$
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 token=bench-admin-token
-psql -h 127.0.0.1 -U postgres -d postgres -qc "create database $db"
+bench_db_create "$db"
 cleanup() {
   [ -n "${cp_pid:-}" ] && kill "$cp_pid" 2>/dev/null && wait "$cp_pid" 2>/dev/null || true
-  psql -h 127.0.0.1 -U postgres -d postgres -qc "drop database if exists $db with (force)" || true
+  bench_db_drop "$db"; bench_postgres_stop; rm -rf "$work"
 }
 trap cleanup EXIT
-SERVER_PORT=$port SPRING_R2DBC_URL=r2dbc:postgresql://127.0.0.1:5432/$db \
-  SPRING_FLYWAY_URL=jdbc:postgresql://127.0.0.1:5432/$db SWITCHBOARD_BOOTSTRAP_ADMIN_TOKEN=$token \
+SERVER_PORT=$port SPRING_R2DBC_URL=$(bench_r2dbc_url "$db") \
+  SPRING_FLYWAY_URL=$(bench_jdbc_url "$db") SWITCHBOARD_BOOTSTRAP_ADMIN_TOKEN=$token \
   java -jar control-plane/target/control-plane.jar >/tmp/sb-bench-cp.log 2>&1 &
 cp_pid=$!
 for _ in $(seq 1 120); do

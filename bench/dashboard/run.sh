@@ -3,22 +3,23 @@
 # the guard's tables, demo profile, form login, then ApacheBench after warm-up.
 # Usage: bench/dashboard/run.sh   (after: mvn -B -q -pl control-plane -am package -DskipTests)
 # Env: STAGE_AGE (e.g. '7 days': time the flag has spent in its stage), ROUTERS, TENANTS_PER_WINDOW,
-#      PGHOST/PGPORT/PGUSER (default 127.0.0.1/5432/postgres), PORT (default 18480), N (requests), C (concurrency)
+#      SWITCHBOARD_DATABASE_URL (default: a private PostgreSQL, bench/lib/postgres.sh), PORT (default 18480),
+#      N (requests), C (concurrency). Needs psql and ab (apache2-utils).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+. bench/lib/postgres.sh
 PORT=${PORT:-18480}; N=${N:-2000}; C=${C:-4}; DB=${DB:-switchboard_dash_bench}
-PGHOST=${PGHOST:-127.0.0.1}; PGPORT=${PGPORT:-5432}; PGUSER=${PGUSER:-postgres}
-export PGHOST PGPORT PGUSER
 BASE="http://127.0.0.1:$PORT"; TOKEN=bench-admin-token; FLAG=voice_agent_v2
 OUT=target/bench-dashboard; mkdir -p "$OUT"
 
-dropdb --if-exists "$DB"; createdb "$DB"
+bench_postgres_start "$OUT/postgres"
+bench_db_create "$DB"
 SERVER_PORT=$PORT SWITCHBOARD_BOOTSTRAP_ADMIN_TOKEN=$TOKEN SWITCHBOARD_LOG_FORMAT= \
 SPRING_R2DBC_URL="r2dbc:postgresql://$PGHOST:$PGPORT/$DB" SPRING_FLYWAY_URL="jdbc:postgresql://$PGHOST:$PGPORT/$DB" \
   java -Xmx512m -jar control-plane/target/control-plane.jar --spring.profiles.active=demo \
   --logging.level.switchboard.access=WARN > "$OUT/app.log" 2>&1 &
 APP=$!
-trap 'kill $APP 2>/dev/null || true' EXIT
+trap 'kill $APP 2>/dev/null || true; wait $APP 2>/dev/null || true; bench_db_drop "$DB"; bench_postgres_stop' EXIT
 for _ in $(seq 480); do curl -fs "$BASE/actuator/health/readiness" >/dev/null && break; sleep 0.5; done
 
 psql -q -d "$DB" -c "INSERT INTO tenants (id, display_name, tier, monthly_calls)
@@ -32,7 +33,7 @@ curl -fs -X PUT -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/
 
 # The guard only notifies about the bench flag (the numbers are healthy anyway; nothing may roll it back mid-run).
 curl -fs -X PUT -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
-  -d '{"policy":"notify-only"}' "$BASE/api/v1/flags/$FLAG/guard" >/dev/null
+  -d '{"policy":"notify-only","reason":"benchmark: healthy numbers, nothing may roll it back mid-run"}' "$BASE/api/v1/flags/$FLAG/guard" >/dev/null
 
 # 7 days of 10-second windows (60,480 per variant) written straight into the guard's tables (V25), as the metric
 # intake would have left them: the flag-wide table from ROUTERS routers x {v1, v2}, the per-tenant table with

@@ -1,26 +1,29 @@
 #!/usr/bin/env bash
-# Benchmark of the voice-agent data migration (issue 7): 10,000 configs and 1,000,000 calls in a fresh database,
+# Benchmark of the voice-agent data migration: 10,000 configs and 1,000,000 calls in a fresh database,
 # then one full LIVE migration with backup and verification, timed end to end (JVM start included).
-# Usage: bench/migration/run.sh            (PostgreSQL on 127.0.0.1:5432, trust auth, user postgres)
-# Env:   PGHOST/PGPORT/PGUSER to point elsewhere; BATCH_SIZE (default 1000); KEEP_DB=1 to keep the database.
+# Usage: bench/migration/run.sh            (a private PostgreSQL, bench/lib/postgres.sh; psql and bc on PATH)
+# Env:   SWITCHBOARD_DATABASE_URL to use an existing server; BATCH_SIZE (default 1000); KEEP_DB=1 keeps the
+#        database (on SWITCHBOARD_DATABASE_URL's server only: the private one goes when the run ends).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-postgres}
-export PGHOST PGPORT PGUSER
+. bench/lib/postgres.sh
+WORK=$(mktemp -d /tmp/switchboard-bench-migration.XXXXXX)
 DB=sb_bench_migration_$$
 BATCH_SIZE=${BATCH_SIZE:-1000}
 psql_q() { psql -X -q -v ON_ERROR_STOP=1 "$@"; }
 
 echo "== building data-migration (no tests)"
 # -am builds test-support too; the classpath file is written per module, data-migration's last
-mvn -B -q -o -pl data-migration -am package dependency:build-classpath -DskipTests -DincludeScope=runtime \
+mvn -B -q -o -pl data-migration,demo -am package dependency:build-classpath -DskipTests -DincludeScope=runtime \
     -Dmdep.outputFile="$PWD/data-migration/target/runtime-classpath.txt"
 CP="data-migration/target/classes:$(cat data-migration/target/runtime-classpath.txt)"
 
-cleanup() { [ "${KEEP_DB:-0}" = 1 ] || psql_q -d postgres -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)"; }
+cleanup() { [ "${KEEP_DB:-0}" = 1 ] || bench_db_drop "$DB"; bench_postgres_stop; rm -rf "$WORK"; }
 trap cleanup EXIT
+bench_postgres_start "$WORK/postgres"
 psql_q -d postgres -c "CREATE DATABASE $DB"
-psql_q -d "$DB" -f data-migration/src/test/resources/schema/voice_agent_schema.sql
+sed 's/{{business_id_type}}/uuid/' data-migration/src/main/resources/dev/switchboard/migration/schema/voice_agent_schema.sql \
+  | psql_q -d "$DB"
 
 echo "== generating 10,000 configs and 1,000,000 calls"
 gen_start=$(date +%s.%N)

@@ -5,10 +5,15 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -17,219 +22,496 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * Rollback propagation probe (JDK 17 source launcher: {@code java Probe.java ...}).
+ * Propagation probe (JDK 17 source launcher: {@code java Probe.java ...}).
  *
- * <p>Per trial: steady traffic to every router (a new call and a distinct tenant per request, one request every
- * PERIOD_US per router, sent asynchronously so a slow answer never delays the next send), a total rollback through
- * the admin API, t0 = the moment the API's answer arrived, probing for WINDOW_MS more, then per router the time
- * from t0 until its LAST v2 answer (receive time = conservative figure, send time = lower bound). Then the flag is
- * re-enabled at 100 % and the next trial starts only when every router routes v2 again.
+ * <p>Trials alternate two kinds of change: a total rollback (100 % enabled → disabled, 0 %) and a percentage change
+ * (100 % → 50 %). Per trial: steady traffic to every router (a new call and a distinct tenant per request, one request
+ * every PERIOD_US per router over 4 keep-alive connections per router, so one slow answer does not delay the next send), the change through the admin
+ * API, t0 = the wall-clock instant its answer arrived, WINDOW_MS more traffic, then the control plane's confirmation
+ * state of the new revision ({@code GET /api/v1/flags/{flag}} → {@code confirmation.routerStates}): each router's own
+ * timestamps of the stages — stream event received by the SDK's handler, engine updated (decisions switched), first
+ * call decided on the new revision. The figure of record is the last router's first decision on the new revision
+ * minus t0. Everything runs on one machine, so the routers' clocks are this clock.
  *
- * <p>The probe is also the v1 and v2 backend (JDK HttpServer on the two ports the routers forward to), so it sees
- * when each router last FORWARDED a webhook to v2: that arrival comes right after the router's decision and, unlike
- * the receive time, does not include the answer's way back (a request decided v2 just before the rollback but
- * answered late no longer looks like a late v2 decision). Both clocks are this JVM's nanoTime.
+ * <p>For total rollbacks the probe also measures independently, as the v2 backend, when each router last FORWARDED a
+ * webhook to v2 (the old revision's last decision, minus t0), on this JVM's monotonic clock.
  *
- * <p>Args: controlPlaneUrl adminToken flag trials windowMs periodUs label v1Port v2Port routerUrl...
+ * <p>Before each trial the flag is put back to enabled 100 % and the probe waits until every router confirmed that
+ * revision. Args: controlPlaneUrl adminToken flag trialsPerKind windowMs periodUs label v1Port v2Port routerUrl...
  */
 public final class Probe {
 
     record Sample(int router, long sentNs, long receivedNs, String variant, int status) {}
 
+    /** One router's stages for one trial, ms relative to t0 (NaN when unknown). */
+    record Stages(String routerId, double commit, double received, double applied, double firstDecision) {}
+
+    private static final Pattern ROUTER = Pattern.compile("\\{\"routerId\":\"([^\"]+)\",\"revision\":(\\d+),(.*?)\"firstDecisionDelayMs\"");
+    private static final Pattern REVISION = Pattern.compile("\"revision\":(\\d+)");
+
     public static void main(String[] args) throws Exception {
         String cp = args[0];
         String token = args[1];
         String flag = args[2];
-        int trials = Integer.parseInt(args[3]);
+        int trialsPerKind = Integer.parseInt(args[3]);
         long windowMs = Long.parseLong(args[4]);
         long periodUs = Long.parseLong(args[5]);
         String label = args[6];
         int v1Port = Integer.parseInt(args[7]);
         int v2Port = Integer.parseInt(args[8]);
         List<String> routers = List.of(args).subList(9, args.length);
-        AtomicLongArray lastV2Arrival = new AtomicLongArray(routers.size());
+        int n = routers.size();
+        AtomicLongArray lastV2Arrival = new AtomicLongArray(n);
         backend(v1Port, "v1", null);
         backend(v2Port, "v2", lastV2Arrival);
 
         HttpClient api = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5)).build();
-        List<HttpClient> clients = new ArrayList<>();
-        for (int i = 0; i < routers.size(); i++) {
-            clients.add(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                    .connectTimeout(Duration.ofSeconds(5)).build());
-        }
-        ScheduledExecutorService ticker = Executors.newScheduledThreadPool(routers.size());
         AtomicLong seq = new AtomicLong();
         long run = System.currentTimeMillis();
 
-        List<Double> recvMs = new ArrayList<>();
-        List<Double> sendMs = new ArrayList<>();
-        List<Double> arrivalMs = new ArrayList<>();
-        int notConverged = 0;
-        long totalErrors = 0;
-        System.out.printf(Locale.ROOT, "# %s: %d trials, %d routers, one request every %d us per router, window %d ms%n",
-                label, trials, routers.size(), periodUs, windowMs);
-        // Warm-up: freshly started routers (cold JIT) made the first trials of each mode the worst ones.
+        System.out.printf(Locale.ROOT, "# %s: %d routers, %d trials per kind (total rollback, percentage 100->50), one "
+                + "request every %d us per router, window %d ms%n", label, n, trialsPerKind, periodUs, windowMs);
         long warmupMs = Long.parseLong(System.getenv().getOrDefault("PROBE_WARMUP_MS", "10000"));
         if (warmupMs > 0) {
-            AtomicInteger warmInFlight = new AtomicInteger();
-            List<ScheduledFuture<?>> warm = new ArrayList<>();
-            for (int r = 0; r < routers.size(); r++) {
-                int router = r;
-                warm.add(ticker.scheduleAtFixedRate(() -> {
-                    if (warmInFlight.get() <= 256) {
-                        warmInFlight.incrementAndGet();
-                        send(clients.get(router), router, routers.get(router), run, seq.incrementAndGet())
-                                .whenComplete((s, e) -> warmInFlight.decrementAndGet());
-                    }
-                }, 0, periodUs, TimeUnit.MICROSECONDS));
-            }
+            Traffic warm = traffic(routers, run, seq, periodUs, null, new AtomicInteger(), new AtomicInteger());
             Thread.sleep(warmupMs);
-            warm.forEach(w -> w.cancel(false));
-            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (warmInFlight.get() > 0 && System.nanoTime() < until) {
-                Thread.sleep(5);
-            }
+            warm.stop();
             System.out.printf("# warm-up: %d ms of the same traffic before trial 1 (PROBE_WARMUP_MS)%n", warmupMs);
         }
-        for (int trial = 1; trial <= trials; trial++) {
-            // 1. every router routes v2 (20 consecutive v2 answers each), bounded wait.
-            for (int r = 0; r < routers.size(); r++) {
-                int streak = 0;
-                long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-                while (streak < 20) {
-                    if (System.nanoTime() > until) {
-                        throw new IllegalStateException("router " + routers.get(r) + " did not route v2 within 60 s after re-enable");
-                    }
-                    Sample s = send(clients.get(r), r, routers.get(r), run, seq.incrementAndGet()).join();
-                    streak = "v2".equals(s.variant()) ? streak + 1 : 0;
-                    if (streak == 0) {
-                        Thread.sleep(10);
-                    }
-                }
-            }
-            // 2. steady traffic on every router.
+
+        Map<String, List<Double>> last = new LinkedHashMap<>();
+        Map<String, List<Double>> spread = new LinkedHashMap<>();
+        Map<String, List<Double>> commitToReceived = new LinkedHashMap<>();
+        Map<String, List<Double>> receivedToApplied = new LinkedHashMap<>();
+        Map<String, List<Double>> appliedToFirst = new LinkedHashMap<>();
+        Map<String, List<Double>> commitToAnswer = new LinkedHashMap<>();
+        Map<String, List<Double>> receivedSpread = new LinkedHashMap<>();
+        Map<String, List<Double>> lastAppliedAll = new LinkedHashMap<>();
+        List<Double> lastV2Forward = new ArrayList<>();
+        Map<String, double[]> perRouterFirst = new LinkedHashMap<>();
+        int incomplete = 0;
+        long totalErrors = 0;
+        for (int trial = 1; trial <= 2 * trialsPerKind; trial++) {
+            String kind = trial % 2 == 1 ? "total" : "percent";
+            // 1. back to enabled at 100 %, confirmed by every router
+            change(api, cp, token, flag, "POST", "/enable", "{\"reason\":\"bench: re-enable\"}");
+            long base = revisionOf(change(api, cp, token, flag, "PUT", "/percentage", "{\"percentage\":100,\"reason\":\"bench: re-enable\"}"));
+            awaitConfirmed(api, cp, token, flag, base, n, false);
+            // 2. steady traffic
             ConcurrentLinkedQueue<Sample> samples = new ConcurrentLinkedQueue<>();
             AtomicInteger inFlight = new AtomicInteger();
             AtomicInteger skipped = new AtomicInteger();
-            List<ScheduledFuture<?>> loops = new ArrayList<>();
-            for (int r = 0; r < routers.size(); r++) {
-                int router = r;
-                loops.add(ticker.scheduleAtFixedRate(() -> {
-                    if (inFlight.get() > 256) { // bounded: never pile up unanswered requests
-                        skipped.incrementAndGet();
-                        return;
-                    }
-                    inFlight.incrementAndGet();
-                    send(clients.get(router), router, routers.get(router), run, seq.incrementAndGet())
-                            .whenComplete((s, e) -> {
-                                inFlight.decrementAndGet();
-                                if (s != null) {
-                                    samples.add(s);
-                                }
-                            });
-                }, 0, periodUs, TimeUnit.MICROSECONDS));
-            }
-            Thread.sleep(1000);
-            for (int r = 0; r < routers.size(); r++) {
+            Traffic loops = traffic(routers, run, seq, periodUs, samples, inFlight, skipped);
+            Thread.sleep(300);
+            for (int r = 0; r < n; r++) {
                 lastV2Arrival.set(r, Long.MIN_VALUE);
             }
-            // 3. total rollback; t0 = when the API answered.
-            long apiSent = System.nanoTime();
-            HttpResponse<String> rb = api.send(HttpRequest.newBuilder(URI.create(cp + "/api/v1/flags/" + flag + "/rollback"))
-                    .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-                    .timeout(Duration.ofSeconds(10))
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"level\":\"total\",\"reason\":\"bench\"}")).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            long t0 = System.nanoTime();
-            if (rb.statusCode() != 200) {
-                throw new IllegalStateException("rollback answered " + rb.statusCode() + ": " + rb.body());
-            }
+            // 3. the change; t0 = when the API answered
+            String answer = kind.equals("total")
+                    ? change(api, cp, token, flag, "POST", "/rollback", "{\"level\":\"total\",\"reason\":\"bench\"}")
+                    : change(api, cp, token, flag, "PUT", "/percentage", "{\"percentage\":50,\"reason\":\"bench\"}");
+            long t0Ns = System.nanoTime();
+            Instant t0 = Instant.now();
+            long revision = revisionOf(answer);
             Thread.sleep(windowMs);
-            loops.forEach(l -> l.cancel(false));
+            loops.stop();
             long drainUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (inFlight.get() > 0 && System.nanoTime() < drainUntil) {
                 Thread.sleep(5);
             }
-            long windowEnd = t0 + TimeUnit.MILLISECONDS.toNanos(windowMs);
-            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "trial %2d api %5.1f ms", trial,
-                    (t0 - apiSent) / 1e6));
-            for (int r = 0; r < routers.size(); r++) {
-                int router = r;
-                List<Sample> mine = samples.stream().filter(s -> s.router() == router).toList();
-                long errors = mine.stream().filter(s -> s.status() != 200).count();
-                String statuses = mine.stream().filter(s -> s.status() != 200).collect(java.util.stream.Collectors.groupingBy(
-                        s -> s.status() + "/" + s.variant(), java.util.TreeMap::new, java.util.stream.Collectors.counting())).toString();
-                totalErrors += errors;
-                Sample lastV2 = mine.stream().filter(s -> "v2".equals(s.variant()))
-                        .max((a, b) -> Long.compare(a.receivedNs(), b.receivedNs())).orElse(null);
-                Sample lastV2Sent = mine.stream().filter(s -> "v2".equals(s.variant()))
-                        .max((a, b) -> Long.compare(a.sentNs(), b.sentNs())).orElse(null);
-                long v1AfterLastV2 = lastV2 == null ? mine.size()
-                        : mine.stream().filter(s -> "v1".equals(s.variant()) && s.sentNs() > lastV2Sent.sentNs()).count();
-                // converged = the router answered v1 for requests sent in the last 300 ms of the window
-                boolean converged = mine.stream().filter(s -> s.sentNs() > windowEnd - TimeUnit.MILLISECONDS.toNanos(300))
-                        .allMatch(s -> "v1".equals(s.variant()));
-                if (!converged) {
-                    notConverged++;
-                }
-                double recv = lastV2 == null ? Double.NaN : (lastV2.receivedNs() - t0) / 1e6;
-                double sent = lastV2Sent == null ? Double.NaN : (lastV2Sent.sentNs() - t0) / 1e6;
-                long arrivedNs = lastV2Arrival.get(r);
-                double arrived = arrivedNs == Long.MIN_VALUE ? Double.NaN : (arrivedNs - t0) / 1e6;
-                recvMs.add(recv);
-                sendMs.add(sent);
-                arrivalMs.add(arrived);
-                line.append(String.format(Locale.ROOT, " | r%d last v2 fwd %+7.1f recv %+7.1f sent %+7.1f ms (%d req, %d non-200%s, %d v1 after%s)",
-                        r + 1, arrived, recv, sent, mine.size(), errors, errors == 0 ? "" : " " + statuses, v1AfterLastV2, converged ? "" : ", NOT CONVERGED"));
+            long errors = samples.stream().filter(s -> s.status() != 200).count();
+            totalErrors += errors;
+            // 4. the routers' own timeline of that revision, as the control plane holds it
+            String view = awaitConfirmed(api, cp, token, flag, revision, n, true);
+            Instant changedAt = OffsetDateTime.parse(field(view, "updatedAt")).toInstant();
+            List<Stages> stages = stages(view, revision, t0);
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "trial %2d %-7s rev %d commit %+6.1f ms",
+                    trial, kind, revision, ms(changedAt, t0)));
+            double lastFirst = Double.NEGATIVE_INFINITY;
+            double firstFirst = Double.POSITIVE_INFINITY;
+            double lastRecv = Double.NEGATIVE_INFINITY;
+            double lastApplied = Double.NEGATIVE_INFINITY;
+            double firstRecv = Double.POSITIVE_INFINITY;
+            boolean complete = stages.size() == n && stages.stream().noneMatch(s -> Double.isNaN(s.firstDecision()));
+            if (!complete) {
+                incomplete++;
             }
-            if (skipped.get() > 0) {
-                line.append(" skipped ").append(skipped.get());
+            for (Stages s : stages) {
+                line.append(String.format(Locale.ROOT, " | %s recv %+5.1f eng %+5.1f 1st %+5.1f", s.routerId(),
+                        s.received(), s.applied(), s.firstDecision()));
+                if (!Double.isNaN(s.firstDecision())) {
+                    lastFirst = Math.max(lastFirst, s.firstDecision());
+                    firstFirst = Math.min(firstFirst, s.firstDecision());
+                    perRouterFirst.computeIfAbsent(s.routerId(), k -> new double[2]);
+                    double[] acc = perRouterFirst.get(s.routerId());
+                    acc[0] += s.firstDecision();
+                    acc[1] += 1;
+                }
+                if (!Double.isNaN(s.applied())) {
+                    lastApplied = Math.max(lastApplied, s.applied());
+                }
+                if (!Double.isNaN(s.received())) {
+                    lastRecv = Math.max(lastRecv, s.received());
+                    firstRecv = Math.min(firstRecv, s.received());
+                    add(commitToReceived, kind, s.received() - s.commit());
+                    add(receivedToApplied, kind, s.applied() - s.received());
+                }
+                if (!Double.isNaN(s.firstDecision())) {
+                    add(appliedToFirst, kind, s.firstDecision() - s.applied());
+                }
+            }
+            add(commitToAnswer, kind, -ms(changedAt, t0));
+            if (stages.size() == n && stages.stream().noneMatch(s -> Double.isNaN(s.applied()))) {
+                add(lastAppliedAll, kind, lastApplied);
+            }
+            if (complete) {
+                add(last, kind, lastFirst);
+                add(spread, kind, lastFirst - firstFirst);
+            }
+            if (lastRecv > Double.NEGATIVE_INFINITY) {
+                add(receivedSpread, kind, lastRecv - firstRecv);
+            }
+            line.append(String.format(Locale.ROOT, " || last 1st decision %+6.1f ms, spread %5.1f ms%s", lastFirst,
+                    lastFirst - firstFirst, complete ? "" : " INCOMPLETE (" + stages.size() + " routers reported)"));
+            if (kind.equals("total")) {
+                double worst = Double.NEGATIVE_INFINITY;
+                for (int r = 0; r < n; r++) {
+                    long at = lastV2Arrival.get(r);
+                    if (at != Long.MIN_VALUE) {
+                        worst = Math.max(worst, (at - t0Ns) / 1e6);
+                    }
+                }
+                if (worst > Double.NEGATIVE_INFINITY) {
+                    lastV2Forward.add(worst);
+                    line.append(String.format(Locale.ROOT, ", last v2 forward %+6.1f ms", worst));
+                }
+            }
+            if (errors > 0 || skipped.get() > 0) {
+                line.append(" (").append(errors).append(" non-200, ").append(skipped.get()).append(" skipped ticks)");
             }
             System.out.println(line);
-            // 4. back to v2 at 100 % for the next trial.
-            for (String[] call : List.of(new String[] {"POST", "/enable", "{\"reason\":\"bench: re-enable\"}"},
-                    new String[] {"PUT", "/percentage", "{\"percentage\":100,\"reason\":\"bench: re-enable\"}"})) {
-                HttpResponse<String> res = api.send(HttpRequest.newBuilder(URI.create(cp + "/api/v1/flags/" + flag + call[1]))
-                        .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-                        .timeout(Duration.ofSeconds(10))
-                        .method(call[0], HttpRequest.BodyPublishers.ofString(call[2])).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                if (res.statusCode() != 200) {
-                    throw new IllegalStateException(call[0] + " " + call[1] + " answered " + res.statusCode() + ": " + res.body());
-                }
-            }
         }
-        ticker.shutdownNow();
-        System.out.println(summary(label + " last v2 FORWARD (arrival at the v2 backend) after t0", arrivalMs));
-        System.out.println(summary(label + " last v2 RECEIVE time after t0 (conservative)", recvMs));
-        System.out.println(summary(label + " last v2 SEND time after t0 (lower bound)   ", sendMs));
-        System.out.printf("%s: %d of %d router samples not converged at the end of the window; %d non-200 answers%n",
-                label, notConverged, recvMs.size(), totalErrors);
+        System.out.println();
+        for (String kind : List.of("total", "percent")) {
+            String what = kind.equals("total") ? "total rollback" : "percentage 100->50";
+            System.out.println(summary(label + " " + what + ": API answer -> LAST router's first decision on the new revision", last.get(kind)));
+            System.out.println(summary(label + " " + what + ": API answer -> LAST router's engine updated (decides on the new revision from then on; no traffic needed)", lastAppliedAll.get(kind)));
+            System.out.println(summary(label + " " + what + ": per-trial spread (last - first router's first decision)", spread.get(kind)));
+            System.out.println(summary(label + " " + what + ": stage commit -> API answer", commitToAnswer.get(kind)));
+            System.out.println(summary(label + " " + what + ": stage commit -> SDK stream handler got the event (per router)", commitToReceived.get(kind)));
+            System.out.println(summary(label + " " + what + ": stage event received -> engine updated (per router)", receivedToApplied.get(kind)));
+            System.out.println(summary(label + " " + what + ": stage engine updated -> first decision (per router)", appliedToFirst.get(kind)));
+            System.out.println(summary(label + " " + what + ": spread of stream receipt across routers (fan-out)", receivedSpread.get(kind)));
+        }
+        System.out.println(summary(label + " total rollback: API answer -> last v2 FORWARD seen by the v2 backend (probe clock)", lastV2Forward));
+        StringBuilder per = new StringBuilder(label + " mean first decision after the API answer, per router:");
+        perRouterFirst.forEach((id, acc) -> per.append(String.format(Locale.ROOT, " %s %.1f ms", id, acc[0] / acc[1])));
+        System.out.println(per);
+        System.out.printf("%s: %d of %d trials without every router's first decision; %d non-200 answers%n", label,
+                incomplete, 2 * trialsPerKind, totalErrors);
+        System.out.printf(Locale.ROOT, "%s: the probe's own CPU (traffic client, v1/v2 backends, JIT): %.1f s%n", label,
+                ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                        .getOperatingSystemMXBean()).getProcessCpuTime() / 1e9);
         System.exit(0);
     }
 
-    static java.util.concurrent.CompletableFuture<Sample> send(HttpClient client, int router, String base, long run, long n) {
-        String call = "prop-" + run + "-" + n;
-        String body = "{\"callId\":\"" + call + "\",\"type\":\"call.started\",\"id\":\"" + call + "\"}";
-        HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/webhooks/generic"))
-                .header("Content-Type", "application/json")
-                .header("X-Tenant-Id", "prop-tenant-" + n) // distinct tenants, all on v2 at 100 %
-                .header("X-Probe-Router", Integer.toString(router)) // forwarded unchanged: tells the backend which router
-                .timeout(Duration.ofSeconds(5))
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
-        long sent = System.nanoTime();
-        return client.sendAsync(request, HttpResponse.BodyHandlers.discarding())
-                .handle((res, e) -> new Sample(router, sent, System.nanoTime(),
-                        res == null ? "error" : res.headers().firstValue("X-Switchboard-Variant").orElse("none"),
-                        res == null ? -1 : res.statusCode()));
+    private static void add(Map<String, List<Double>> into, String kind, double value) {
+        into.computeIfAbsent(kind, k -> new ArrayList<>()).add(value);
+    }
+
+    private static double ms(Instant at, Instant t0) {
+        return Duration.between(t0, at).toNanos() / 1e6;
+    }
+
+    /** The webhook traffic of one trial: per router, CONNECTIONS keep-alive connections, each its own thread. */
+    static final class Traffic {
+        private final List<Thread> threads = new ArrayList<>();
+        private volatile boolean running = true;
+
+        /** Stops sending; a request on the wire is still answered (and counted) by its thread. */
+        void stop() throws InterruptedException {
+            running = false;
+            for (Thread t : threads) {
+                t.join(TimeUnit.SECONDS.toMillis(10));
+            }
+        }
+    }
+
+    /** Keep-alive connections per router; each sends every CONNECTIONS × period, staggered, so the router gets one
+     * request every period and a slow answer on one connection does not hold up the others. */
+    static final int CONNECTIONS = 4;
+
+    /**
+     * Steady traffic: one webhook every periodUs per router. Plain blocking HTTP/1.1 over keep-alive sockets (one
+     * write and one read per request): the JDK HttpClient's asynchronous machinery cost ~1 ms of CPU per request,
+     * more than the router itself, on the same two cores. A connection that falls more than one of its periods
+     * behind skips ticks (counted) instead of bursting.
+     */
+    private static Traffic traffic(List<String> routers, long run, AtomicLong seq, long periodUs,
+                                   ConcurrentLinkedQueue<Sample> samples, AtomicInteger inFlight, AtomicInteger skipped) {
+        Traffic traffic = new Traffic();
+        long periodNs = TimeUnit.MICROSECONDS.toNanos(periodUs);
+        long start = System.nanoTime();
+        for (int r = 0; r < routers.size(); r++) {
+            URI base = URI.create(routers.get(r));
+            for (int c = 0; c < CONNECTIONS; c++) {
+                int router = r;
+                // routers are staggered too, so the machine gets an even stream rather than bursts of n
+                long offset = (c * routers.size() + r) * periodNs / routers.size();
+                Thread t = new Thread(() -> sendLoop(traffic, router, base, run, seq, start + offset,
+                        CONNECTIONS * periodNs, samples, inFlight, skipped), "traffic-" + r + "-" + c);
+                t.setDaemon(true);
+                traffic.threads.add(t);
+            }
+        }
+        traffic.threads.forEach(Thread::start);
+        return traffic;
+    }
+
+    private static void sendLoop(Traffic traffic, int router, URI base, long run, AtomicLong seq, long first,
+                                 long everyNs, ConcurrentLinkedQueue<Sample> samples, AtomicInteger inFlight,
+                                 AtomicInteger skipped) {
+        Connection connection = null;
+        long due = first;
+        while (traffic.running) {
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                continue;
+            }
+            if (-wait > everyNs) { // more than one period behind: skip, do not burst
+                long behind = -wait / everyNs;
+                skipped.addAndGet((int) behind);
+                due += behind * everyNs;
+                continue;
+            }
+            due += everyNs;
+            long n = seq.incrementAndGet();
+            inFlight.incrementAndGet();
+            long sent = System.nanoTime();
+            int status = -1;
+            String variant = "error";
+            try {
+                if (connection == null) {
+                    connection = new Connection(base);
+                }
+                String[] answer = connection.post(router, run, n);
+                status = Integer.parseInt(answer[0]);
+                variant = answer[1];
+                if (answer[2] != null) {
+                    connection.close();
+                    connection = null;
+                }
+            } catch (Exception e) {
+                if (connection != null) {
+                    connection.close();
+                }
+                connection = null;
+            } finally {
+                inFlight.decrementAndGet();
+            }
+            if (samples != null) {
+                samples.add(new Sample(router, sent, System.nanoTime(), variant, status));
+            }
+        }
+        if (connection != null) {
+            connection.close();
+        }
+    }
+
+    /** One keep-alive HTTP/1.1 connection to a router: a request written at once, its answer read to the end. */
+    static final class Connection {
+        private final java.net.Socket socket;
+        private final java.io.OutputStream out;
+        private final java.io.BufferedInputStream in;
+        private final String host;
+
+        Connection(URI base) throws java.io.IOException {
+            socket = new java.net.Socket();
+            socket.setTcpNoDelay(true);
+            socket.setSoTimeout(5000);
+            socket.connect(new InetSocketAddress(base.getHost(), base.getPort()), 5000);
+            out = socket.getOutputStream();
+            in = new java.io.BufferedInputStream(socket.getInputStream(), 8192);
+            host = base.getHost() + ":" + base.getPort();
+        }
+
+        /** Returns {status, variant header (or "none"), non-null when the server closes the connection}. */
+        String[] post(int router, long run, long n) throws java.io.IOException {
+            String call = "prop-" + run + "-" + n;
+            byte[] body = ("{\"callId\":\"" + call + "\",\"type\":\"call.started\",\"id\":\"" + call + "\"}")
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            String head = "POST /webhooks/generic HTTP/1.1\r\nHost: " + host + "\r\nContent-Type: application/json\r\n"
+                    + "X-Tenant-Id: prop-tenant-" + n + "\r\n" // distinct tenants
+                    + "X-Probe-Router: " + router + "\r\n" // forwarded unchanged: tells the backend which router
+                    + "Content-Length: " + body.length + "\r\n\r\n";
+            byte[] h = head.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            byte[] request = java.util.Arrays.copyOf(h, h.length + body.length);
+            System.arraycopy(body, 0, request, h.length, body.length);
+            out.write(request);
+            out.flush();
+            String status = line();
+            if (status == null || !status.startsWith("HTTP/1.1 ")) {
+                throw new java.io.IOException("bad status line " + status);
+            }
+            long length = 0;
+            boolean chunked = false;
+            String close = null;
+            String variant = "none";
+            for (String header = line(); header != null && !header.isEmpty(); header = line()) {
+                int colon = header.indexOf(':');
+                if (colon < 0) {
+                    continue;
+                }
+                String name = header.substring(0, colon).trim().toLowerCase(Locale.ROOT);
+                String value = header.substring(colon + 1).trim();
+                switch (name) {
+                    case "content-length" -> length = Long.parseLong(value);
+                    case "transfer-encoding" -> chunked = value.toLowerCase(Locale.ROOT).contains("chunked");
+                    case "connection" -> close = value.equalsIgnoreCase("close") ? value : null;
+                    case "x-switchboard-variant" -> variant = value;
+                    default -> { }
+                }
+            }
+            if (chunked) {
+                for (long size = Long.parseLong(line().split(";")[0].trim(), 16); size > 0;
+                     size = Long.parseLong(line().split(";")[0].trim(), 16)) {
+                    skip(size);
+                    line();
+                }
+                for (String trailer = line(); trailer != null && !trailer.isEmpty(); trailer = line()) {
+                    // trailers ignored
+                }
+            } else {
+                skip(length);
+            }
+            return new String[] {status.substring(9, 12), variant, close};
+        }
+
+        private void skip(long n) throws java.io.IOException {
+            while (n > 0) {
+                long skipped = in.skip(n);
+                if (skipped <= 0) {
+                    if (in.read() < 0) {
+                        throw new java.io.EOFException();
+                    }
+                    skipped = 1;
+                }
+                n -= skipped;
+            }
+        }
+
+        private String line() throws java.io.IOException {
+            StringBuilder b = new StringBuilder(64);
+            int c;
+            while ((c = in.read()) >= 0) {
+                if (c == '\n') {
+                    int len = b.length();
+                    return len > 0 && b.charAt(len - 1) == '\r' ? b.substring(0, len - 1) : b.toString();
+                }
+                b.append((char) c);
+            }
+            if (b.length() == 0) {
+                throw new java.io.EOFException("connection closed");
+            }
+            return b.toString();
+        }
+
+        void close() {
+            try {
+                socket.close();
+            } catch (java.io.IOException ignored) {
+                // closing anyway
+            }
+        }
+    }
+
+    private static String change(HttpClient api, String cp, String token, String flag, String method, String path,
+                                 String body) throws Exception {
+        HttpResponse<String> res = api.send(HttpRequest.newBuilder(URI.create(cp + "/api/v1/flags/" + flag + path))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(10))
+                .method(method, HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        if (res.statusCode() != 200) {
+            throw new IllegalStateException(method + " " + path + " answered " + res.statusCode() + ": " + res.body());
+        }
+        return res.body();
+    }
+
+    private static long revisionOf(String flagJson) {
+        Matcher m = REVISION.matcher(flagJson);
+        if (!m.find()) {
+            throw new IllegalStateException("no revision in " + flagJson);
+        }
+        return Long.parseLong(m.group(1));
+    }
+
+    /**
+     * Polls the flag until every one of the n routers confirmed {@code revision} (and, when asked, also reported its
+     * first decision on it); bounded. Returns the last answer.
+     */
+    private static String awaitConfirmed(HttpClient api, String cp, String token, String flag, long revision, int n,
+                                         boolean firstDecisions) throws Exception {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(firstDecisions ? 5 : 60);
+        String body;
+        while (true) {
+            body = api.send(HttpRequest.newBuilder(URI.create(cp + "/api/v1/flags/" + flag))
+                    .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(10)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            Matcher m = ROUTER.matcher(body);
+            int done = 0;
+            while (m.find()) {
+                if (Long.parseLong(m.group(2)) == revision && (!firstDecisions || !m.group(3).contains("\"firstDecisionAt\":null"))) {
+                    done++;
+                }
+            }
+            if (done >= n) {
+                return body;
+            }
+            if (System.nanoTime() > until) {
+                if (!firstDecisions) {
+                    throw new IllegalStateException("only " + done + " of " + n + " routers confirmed revision " + revision
+                            + " within 60 s: " + body);
+                }
+                return body;
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    private static List<Stages> stages(String view, long revision, Instant t0) {
+        Instant changedAt = OffsetDateTime.parse(field(view, "updatedAt")).toInstant();
+        List<Stages> out = new ArrayList<>();
+        Matcher m = ROUTER.matcher(view);
+        while (m.find()) {
+            if (Long.parseLong(m.group(2)) != revision) {
+                continue;
+            }
+            String rest = m.group(3);
+            out.add(new Stages(m.group(1), ms(changedAt, t0), at(rest, "receivedAt", t0), at(rest, "appliedAt", t0),
+                    at(rest, "firstDecisionAt", t0)));
+        }
+        return out;
+    }
+
+    private static double at(String json, String name, Instant t0) {
+        String value = field(json, name);
+        return value == null ? Double.NaN : ms(OffsetDateTime.parse(value).toInstant(), t0);
+    }
+
+    private static String field(String json, String name) {
+        Matcher m = Pattern.compile("\"" + name + "\":(null|\"([^\"]*)\")").matcher(json);
+        return m.find() ? m.group(2) : null;
     }
 
     /** A stand-in voice agent answering at once; the v2 one notes, per router, when it last got a webhook. */
     static void backend(int port, String variant, AtomicLongArray lastArrival) throws java.io.IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 256);
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 512);
         server.createContext("/", exchange -> {
             long now = System.nanoTime();
             exchange.getRequestBody().readAllBytes();
@@ -248,7 +530,10 @@ public final class Probe {
     }
 
     static String summary(String what, List<Double> values) {
-        List<Double> v = new ArrayList<>(values.stream().filter(d -> !d.isNaN()).toList());
+        if (values == null) {
+            return what + ": no samples";
+        }
+        List<Double> v = new ArrayList<>(values.stream().filter(d -> !d.isNaN() && !d.isInfinite()).toList());
         if (v.isEmpty()) {
             return what + ": no samples";
         }
@@ -257,7 +542,7 @@ public final class Probe {
                 what, v.size(), rank(v, 0.50), rank(v, 0.99), v.get(v.size() - 1), v.get(0));
     }
 
-    /** Nearest-rank percentile (with 40 samples p99 is the largest one). */
+    /** Nearest-rank percentile (with fewer than 100 samples p99 is the largest one). */
     static double rank(List<Double> sorted, double p) {
         int idx = (int) Math.ceil(p * sorted.size()) - 1;
         return sorted.get(Math.max(0, Math.min(sorted.size() - 1, idx)));

@@ -1,19 +1,29 @@
 #!/usr/bin/env bash
-# Rollback propagation benchmark: two routers under steady traffic, total rollback through the admin API, time from
-# the API's answer until each router's last v2 decision; 20 trials in streaming mode, then 20 in polling mode (1 s).
-# Usage: bench/propagation/run.sh   (from anywhere; TRIALS, WINDOW_MS, POLL_WINDOW_MS, PERIOD_US, MODES, PROBE_WARMUP_MS override)
-# Everything runs on 127.0.0.1 on free ports; everything started here is stopped on exit (trap).
+# Propagation benchmark: N routers under steady traffic; trials alternate a total rollback and a percentage change
+# (100 -> 50) through the admin API; the figure is the time from the API's answer until the LAST router's first
+# decision on the new revision, from each router's own timeline (stream event received, engine updated, first
+# decision) as it confirmed it to the control plane. One run measures every router count in ROUTER_COUNTS
+# (default: the 2-router baseline, then 10 routers), each with its own fresh routers, same control plane.
+# Usage: bench/propagation/run.sh   (from anywhere; TRIALS (per kind), WINDOW_MS, PERIOD_US, ROUTER_COUNTS, MODES,
+#        ROUTER_HEAP, ROUTER_JIT, ROUTER_JVM_OPTS (more router JVM options, last), PROBE_WARMUP_MS override)
+# Everything runs on 127.0.0.1 on free ports; everything started here is stopped on exit (trap). After each router
+# count: the CPU seconds the control plane, the routers, PostgreSQL and the probe used, and the whole machine's.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$(pwd)
-TRIALS=${TRIALS:-20}
-WINDOW_MS=${WINDOW_MS:-2000}          # probing after t0, streaming
-POLL_WINDOW_MS=${POLL_WINDOW_MS:-3000} # probing after t0, polling (1 s poll interval: leave room for one full period)
+. bench/lib/postgres.sh
+TRIALS=${TRIALS:-30}                  # per kind of change: TRIALS total rollbacks and TRIALS percentage changes
+WINDOW_MS=${WINDOW_MS:-600}           # probing after t0, streaming
+POLL_WINDOW_MS=${POLL_WINDOW_MS:-2500} # probing after t0, polling (1 s poll interval: leave room for one full period)
 PERIOD_US=${PERIOD_US:-5000}          # one request every 5 ms per router (200/s each)
-MODES=${MODES:-"STREAMING POLLING"}
+MODES=${MODES:-STREAMING}
+ROUTER_COUNTS=${ROUTER_COUNTS:-"2 10"}
+ROUTER_HEAP=${ROUTER_HEAP:-96m}
+ROUTER_JIT=${ROUTER_JIT:--XX:TieredStopAtLevel=1}   # C1 only: ten JVMs on two cores
 FLAG=voice_agent_v2
 ADMIN_TOKEN=bench-admin-token
 CLIENT_TOKEN=bench-client-token
+ROUTER_TOKENS=$(for i in $(seq 1 20); do printf 'bench-router-%d:bench-router-secret-%02d,' "$i" "$i"; done | sed 's/,$//')
 DB=switchboard_bench_propagation
 CP_JAR=control-plane/target/control-plane.jar
 ROUTER_JAR=agent-router/target/agent-router.jar
@@ -25,7 +35,7 @@ stop_pid() { kill -TERM "$1" 2>/dev/null || return 0; for _ in $(seq 1 50); do k
 cleanup() {
   local i
   for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do stop_pid "${PIDS[$i]}"; done
-  psql -h 127.0.0.1 -U postgres -d postgres -qc "drop database if exists $DB with (force)" >/dev/null 2>&1 || true
+  bench_db_drop "$DB"; bench_postgres_stop
   if [ "${KEEP_LOGS:-0}" = 1 ]; then log "stopped everything this run started (logs kept in $WORK)"
   else log "stopped everything this run started (logs were in $WORK, removed)"; rm -rf "$WORK"; fi
 }
@@ -49,18 +59,17 @@ api() { # METHOD PATH JSON
 
 if [ ! -f "$CP_JAR" ] || [ ! -f "$ROUTER_JAR" ]; then
   log "building jars (mvn -q -DskipTests package -pl control-plane,agent-router -am) ..."
-  mvn -B -q -ntp -DskipTests package -pl control-plane,agent-router -am
+  mvn -B -q -ntp -DskipTests package -pl control-plane,agent-router,demo -am
 fi
-bash bin/ensure-postgres
-psql -h 127.0.0.1 -U postgres -d postgres -qc "drop database if exists $DB with (force)" >/dev/null 2>&1
-psql -h 127.0.0.1 -U postgres -d postgres -qc "create database $DB" >/dev/null
+bench_postgres_start "$WORK/postgres"
+bench_db_create "$DB"
 
 CP_PORT=$(free_port); V1_PORT=$(free_port); V2_PORT=$(free_port)
 log "machine: $(nproc) cores; $(uptime | sed 's/.*load average/load average/')"
 
 # guard off: under bench load it may roll the flag back by itself (seen: slow answers on an overloaded machine)
-SERVER_PORT=$CP_PORT SPRING_R2DBC_URL=r2dbc:postgresql://127.0.0.1:5432/$DB SPRING_FLYWAY_URL=jdbc:postgresql://127.0.0.1:5432/$DB \
-SWITCHBOARD_BOOTSTRAP_ADMIN_TOKEN=$ADMIN_TOKEN SWITCHBOARD_CLIENT_TOKEN=$CLIENT_TOKEN SWITCHBOARD_LOG_FORMAT= \
+SERVER_PORT=$CP_PORT SPRING_R2DBC_URL=$(bench_r2dbc_url $DB) SPRING_FLYWAY_URL=$(bench_jdbc_url $DB) \
+SWITCHBOARD_BOOTSTRAP_ADMIN_TOKEN=$ADMIN_TOKEN SWITCHBOARD_CLIENT_TOKEN=$CLIENT_TOKEN SWITCHBOARD_ROUTER_TOKEN=$ROUTER_TOKENS SWITCHBOARD_LOG_FORMAT= \
   java -Xmx512m -jar "$CP_JAR" --switchboard.guard.enabled=false >"$WORK/control-plane.log" 2>&1 &
 CP_PID=$!; PIDS+=($CP_PID)
 wait_http control-plane "http://127.0.0.1:$CP_PORT/actuator/health/readiness" "$CP_PID"
@@ -69,32 +78,47 @@ api POST "/api/v1/flags/$FLAG/enable" '{"reason":"bench: start"}'
 api PUT "/api/v1/flags/$FLAG/percentage" '{"percentage":100,"reason":"bench: start"}'
 log "flag $FLAG enabled at 100 %"
 
-start_routers() { # mode
+start_routers() { # mode count
   ROUTER_PIDS=(); ROUTER_URLS=()
-  local i port
-  for i in 1 2; do
-    port=$(free_port)
+  local i port tag
+  for i in $(seq 1 "$2"); do
+    port=$(free_port); tag="$i-$1-$2"
     SERVER_PORT=$port SWITCHBOARD_CONTROL_PLANE_URL=http://127.0.0.1:$CP_PORT SWITCHBOARD_CLIENT_TOKEN=$CLIENT_TOKEN \
+    SWITCHBOARD_ROUTER_TOKEN=$(printf 'bench-router-%d:bench-router-secret-%02d' "$i" "$i") \
     SWITCHBOARD_V1_URL=http://127.0.0.1:$V1_PORT SWITCHBOARD_V2_URL=http://127.0.0.1:$V2_PORT SWITCHBOARD_PUBLIC_URL=http://127.0.0.1:$port \
-    SWITCHBOARD_UNLEASH_BACKUP_FILE=$WORK/router-$i-$1-unleash.json SWITCHBOARD_IDENTIFIER_CACHE_FILE=$WORK/router-$i-$1-identifiers.json \
-      java -Xmx384m $(grep -v '^#' agent-router/jvm-options) -jar "$ROUTER_JAR" \
+    SWITCHBOARD_UNLEASH_BACKUP_FILE=$WORK/router-$tag-unleash.json SWITCHBOARD_IDENTIFIER_CACHE_FILE=$WORK/router-$tag-identifiers.json \
+      java -Xmx"$ROUTER_HEAP" $ROUTER_JIT $(grep -v '^#' agent-router/jvm-options) ${ROUTER_JVM_OPTS:-} -jar "$ROUTER_JAR" \
         --switchboard.router.router-id=bench-router-$i --switchboard.router.flag-name=$FLAG \
         --switchboard.router.signatures.generic.verify=false \
         --switchboard.router.unleash.mode="$1" --switchboard.router.unleash.poll-interval=1s \
-        --logging.level.io.getunleash=WARN >"$WORK/router-$i-$1.log" 2>&1 &
+        --logging.level.io.getunleash=WARN >"$WORK/router-$tag.log" 2>&1 &
     ROUTER_PIDS+=($!); PIDS+=($!); ROUTER_URLS+=("http://127.0.0.1:$port")
   done
-  for i in 0 1; do wait_http "router-$((i + 1))-$1" "${ROUTER_URLS[$i]}/actuator/health/readiness" "${ROUTER_PIDS[$i]}"; done
+  for i in $(seq 0 $(($2 - 1))); do wait_http "router-$((i + 1))-$1-$2" "${ROUTER_URLS[$i]}/actuator/health/readiness" "${ROUTER_PIDS[$i]}"; done
 }
 stop_routers() { local p; for p in "${ROUTER_PIDS[@]}"; do stop_pid "$p"; done; }
+# CPU accounting per phase (where the machine's two cores went): user+system clock ticks of processes, and of the
+# whole machine (busy = everything but idle and iowait), so the bench's own share and other work can be told apart
+HZ=$(getconf CLK_TCK)
+ticks() { local t=0 p s; for p in "$@"; do s=$(awk '{print $14+$15}' "/proc/$p/stat" 2>/dev/null) && t=$((t + s)); done; echo "$t"; }
+descendants() { local p; for p in $(pgrep -P "$1" || true); do echo "$p"; descendants "$p"; done; }
+# the private server's processes: its launcher, the postmaster (detached from the launcher) and the backends
+pg_pids() { local p; for p in $(pgrep -f -- "$WORK/postgres/data" || true); do echo "$p"; descendants "$p"; done | sort -u; }
+machine_busy() { awk '/^cpu /{print $2+$3+$4+$7+$8}' /proc/stat; }
+secs() { awk -v t="$1" -v hz="$HZ" 'BEGIN{printf "%.1f", t / hz}'; }
 
 for mode in $MODES; do
   window=$WINDOW_MS; [ "$mode" = POLLING ] && window=$POLL_WINDOW_MS
-  start_routers "$mode"
-  log "$mode: routers ${ROUTER_URLS[*]}; $(uptime | sed 's/.*load average/load average/')"
-  java bench/propagation/Probe.java "http://127.0.0.1:$CP_PORT" "$ADMIN_TOKEN" "$FLAG" "$TRIALS" "$window" "$PERIOD_US" \
-    "$mode" "$V1_PORT" "$V2_PORT" "${ROUTER_URLS[@]}"
-  log "$mode done; $(uptime | sed 's/.*load average/load average/')"
-  grep -hiE "ERROR|Exception" "$WORK"/router-*-"$mode".log | sort | uniq -c | sort -rn | head -5 || true
-  stop_routers
+  for count in $ROUTER_COUNTS; do
+    start_routers "$mode" "$count"
+    log "$mode, $count routers (-Xmx$ROUTER_HEAP $ROUTER_JIT): ${ROUTER_URLS[*]}; $(uptime | sed 's/.*load average/load average/')"
+    cp0=$(ticks "$CP_PID"); r0=$(ticks "${ROUTER_PIDS[@]}"); pg0=$(ticks $(pg_pids)); m0=$(machine_busy); w0=$(date +%s%N)
+    java -Dsun.net.httpserver.nodelay=true bench/propagation/Probe.java "http://127.0.0.1:$CP_PORT" "$ADMIN_TOKEN" "$FLAG" "$TRIALS" "$window" "$PERIOD_US" \
+      "$mode-$count" "$V1_PORT" "$V2_PORT" "${ROUTER_URLS[@]}"
+    wall=$(awk -v a="$w0" -v b="$(date +%s%N)" 'BEGIN{printf "%.1f", (b - a) / 1e9}')
+    log "$mode, $count routers done; $(uptime | sed 's/.*load average/load average/')"
+    log "CPU during the $count-router probe ($wall s wall, $(nproc) cores = $(awk -v w="$wall" -v c="$(nproc)" 'BEGIN{printf "%.1f", w * c}') core-s): control plane $(secs $(($(ticks "$CP_PID") - cp0))) s, $count routers $(secs $(($(ticks "${ROUTER_PIDS[@]}") - r0))) s, postgres $(secs $(($(ticks $(pg_pids)) - pg0))) s (probe: its own line above); machine busy $(secs $(($(machine_busy) - m0))) s"
+    grep -hiE "ERROR|Exception" "$WORK"/router-*-"$mode-$count".log | sort | uniq -c | sort -rn | head -5 || true
+    stop_routers
+  done
 done

@@ -21,7 +21,7 @@ paced "http://127.0.0.1:$STUB_PORT/webhooks/vapi" >/dev/null   # stub warm-up
 echo "direct: $(paced "http://127.0.0.1:$STUB_PORT/webhooks/vapi")"
 for cfg in "$@"; do
   printf '{"body":"{\\"items\\":[{\\"provider\\":\\"vapi\\",\\"kind\\":\\"phone_number_id\\",\\"value\\":\\"pn_1\\",\\"tenantId\\":\\"acme\\"}]}","etag":null}' > "$W/identifiers.json"
-  SERVER_PORT=$ROUTER_PORT SWITCHBOARD_CONTROL_PLANE_URL=http://127.0.0.1:9 SWITCHBOARD_CLIENT_TOKEN=bench \
+  SERVER_PORT=$ROUTER_PORT SWITCHBOARD_CONTROL_PLANE_URL=http://127.0.0.1:9 SWITCHBOARD_CLIENT_TOKEN=bench SWITCHBOARD_ROUTER_TOKEN=bench-router:bench-router-secret-0 \
   SWITCHBOARD_V1_URL=http://127.0.0.1:$STUB_PORT SWITCHBOARD_V2_URL=http://127.0.0.1:$STUB_PORT \
   SWITCHBOARD_UNLEASH_BACKUP_FILE=$W/unleash.json SWITCHBOARD_IDENTIFIER_CACHE_FILE=$W/identifiers.json \
   SWITCHBOARD_ROUTER_SIGNATURES_VAPI_SECRET=bench_secret SWITCHBOARD_ROUTER_UNLEASH_MODE=POLLING \

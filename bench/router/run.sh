@@ -1,85 +1,145 @@
 #!/usr/bin/env bash
-# Router overhead benchmark: wrk against a backend stub directly vs through agent-router.
-# Usage: bench/router/run.sh   (from the repository root; needs wrk: apt-get install wrk)
-#   DUR=60s       length of each ~1,000/s measurement (one direct + one routed per round)
-#   ROUNDS=3      rounds of (direct, router) at ~1,000/s, alternated so that drift in the machine hits both
-#   SAT_DUR=15s   length of each saturation run
-#   STUB_THREADS=0  backend stub answers on its dispatcher thread (N > 0: a pool of N workers, the old stub)
-# Takes ~9 minutes with the defaults. Quick look: ROUNDS=1 DUR=20s SAT_DUR=10s bench/router/run.sh
+# Router overhead against nginx, in one run: the same load tool (wrk), the same payload (a Vapi assistant-request,
+# ~400 B, X-Vapi-Secret), the same backend stub, four targets measured in alternated rounds:
+#   direct        wrk -> stub
+#   nginx         wrk -> nginx (plain reverse proxy, upstream keep-alive) -> stub
+#   router        wrk -> agent-router (no shared state) -> stub
+#   router+redis  wrk -> agent-router with SWITCHBOARD_ROUTER_REDIS_URL (pins and retry answers on Redis) -> stub
+# Added latency = target - direct of the same round. Then saturation throughput of nginx and both routers.
+# Usage (repository root; needs wrk and redis-server; nginx from PATH, else taken from the Debian package into
+# target/bench-router/ with apt-get download, never installed or started as a service):
+#   bench/router/run.sh              ~9 minutes with the defaults
+#   DUR=30s ROUNDS=2 SAT_DUR=10s     length of each ~1,000/s measurement, rounds, saturation length
+#   WARM_SAT=30s                     saturation warm-up of each target before the rounds
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-DUR=${DUR:-60s}; ROUNDS=${ROUNDS:-3}; SAT_DUR=${SAT_DUR:-15s}
+DUR=${DUR:-30s}; ROUNDS=${ROUNDS:-2}; SAT_DUR=${SAT_DUR:-10s}
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-STUB_PORT=${STUB_PORT:-$(free_port)}
-ROUTER_PORT=${ROUTER_PORT:-$(free_port)}
 load() { echo "   [$(nproc) cores; $(uptime | sed 's/.*load average/load average/')]"; }
+STUB_PORT=$(free_port); NGINX_PORT=$(free_port); ROUTER_PORT=$(free_port); ROUTER_REDIS_PORT=$(free_port); REDIS_PORT=$(free_port)
 WORK=$(mktemp -d)
+PIDS=()
+cleanup() {
+  [ -f "$WORK/nginx/nginx.pid" ] && kill "$(cat "$WORK/nginx/nginx.pid")" 2>/dev/null || true
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+command -v wrk >/dev/null || { echo "needs wrk (apt-get install wrk)"; exit 1; }
+command -v redis-server >/dev/null || { echo "needs redis-server (apt-get install redis-server)"; exit 1; }
+NGINX=$(command -v nginx || true)
+if [ -z "$NGINX" ]; then
+  NGINX=target/bench-router/nginx/usr/sbin/nginx
+  if [ ! -x "$NGINX" ]; then
+    mkdir -p target/bench-router && (cd target/bench-router && apt-get download nginx >/dev/null 2>&1 && dpkg -x nginx_*.deb nginx)
+  fi
+fi
+"$NGINX" -v 2>&1 | sed 's/^/nginx: /'
 [ -f agent-router/target/agent-router.jar ] || mvn -B -q -pl agent-router -am -DskipTests package
+
 # Cold start without a control plane: flag state and identifiers come from the backup files (acme on v2).
-cat > "$WORK/unleash.json" <<JSON
+for r in plain redis; do
+  cat > "$WORK/unleash-$r.json" <<JSON
 {"version":2,"features":[{"name":"voice_agent_v2","description":"rev=1","type":"release","project":"default","enabled":true,"stale":false,"impressionData":false,"strategies":[{"name":"flexibleRollout","parameters":{"rollout":"100","stickiness":"tenantId","groupId":"voice_agent_v2"},"constraints":[{"contextName":"tenantId","operator":"IN","values":["acme"],"inverted":false,"caseInsensitive":false}]}],"variants":[]}]}
 JSON
-cat > "$WORK/identifiers.json" <<JSON
+  cat > "$WORK/identifiers-$r.json" <<JSON
 {"body":"{\"items\":[{\"provider\":\"vapi\",\"kind\":\"phone_number_id\",\"value\":\"pn_1\",\"tenantId\":\"acme\"}]}","etag":null}
 JSON
-java -Xmx256m -Dsun.net.httpserver.nodelay=true bench/router/BackendStub.java "$STUB_PORT" "${STUB_THREADS:-0}" > "$WORK/stub.log" 2>&1 &
-STUB=$!
-SERVER_PORT=$ROUTER_PORT SWITCHBOARD_CONTROL_PLANE_URL=http://127.0.0.1:9 SWITCHBOARD_CLIENT_TOKEN=bench \
-SWITCHBOARD_V1_URL=http://127.0.0.1:$STUB_PORT SWITCHBOARD_V2_URL=http://127.0.0.1:$STUB_PORT \
-SWITCHBOARD_UNLEASH_BACKUP_FILE=$WORK/unleash.json SWITCHBOARD_IDENTIFIER_CACHE_FILE=$WORK/identifiers.json \
-SWITCHBOARD_ROUTER_SIGNATURES_VAPI_SECRET=bench_secret SWITCHBOARD_ROUTER_UNLEASH_MODE=POLLING \
-LOGGING_LEVEL_IO_GETUNLEASH=ERROR LOGGING_LEVEL_DEV_SWITCHBOARD=ERROR \
-java -Xmx512m $(grep -v '^#' agent-router/jvm-options) -jar agent-router/target/agent-router.jar > "$WORK/router.log" 2>&1 &
-ROUTER=$!
-trap 'kill $ROUTER $STUB 2>/dev/null || true; rm -rf "$WORK"' EXIT
-for i in $(seq 1 180); do curl -sf "http://127.0.0.1:$ROUTER_PORT/actuator/health/readiness" >/dev/null && break; sleep 1; done
+done
+java -Xmx256m -Dsun.net.httpserver.nodelay=true bench/router/BackendStub.java "$STUB_PORT" 0 > "$WORK/stub.log" 2>&1 &
+PIDS+=($!)
+redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no --dir "$WORK" > "$WORK/redis.log" 2>&1 &
+PIDS+=($!)
+for i in $(seq 1 50); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
+mkdir -p "$WORK/nginx/tmp" "$WORK/nginx/logs"
+cat > "$WORK/nginx/nginx.conf" <<NGINX
+daemon on;
+worker_processes auto;
+pid $WORK/nginx/nginx.pid;
+error_log $WORK/nginx/logs/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path $WORK/nginx/tmp/body; proxy_temp_path $WORK/nginx/tmp/proxy;
+  fastcgi_temp_path $WORK/nginx/tmp/fastcgi; uwsgi_temp_path $WORK/nginx/tmp/uwsgi; scgi_temp_path $WORK/nginx/tmp/scgi;
+  upstream stub { server 127.0.0.1:$STUB_PORT; keepalive 64; }
+  server {
+    listen 127.0.0.1:$NGINX_PORT;
+    location / { proxy_pass http://stub; proxy_http_version 1.1; proxy_set_header Connection ""; }
+  }
+}
+NGINX
+"$NGINX" -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" -e "$WORK/nginx/logs/error.log"
+start_router() { # name port redis-url
+  SERVER_PORT=$2 SWITCHBOARD_CONTROL_PLANE_URL=http://127.0.0.1:9 SWITCHBOARD_CLIENT_TOKEN=bench SWITCHBOARD_ROUTER_TOKEN=bench-router:bench-router-secret-0 \
+  SWITCHBOARD_V1_URL=http://127.0.0.1:$STUB_PORT SWITCHBOARD_V2_URL=http://127.0.0.1:$STUB_PORT \
+  SWITCHBOARD_UNLEASH_BACKUP_FILE=$WORK/unleash-$1.json SWITCHBOARD_IDENTIFIER_CACHE_FILE=$WORK/identifiers-$1.json \
+  SWITCHBOARD_ROUTER_SIGNATURES_VAPI_SECRET=bench_secret SWITCHBOARD_ROUTER_UNLEASH_MODE=POLLING SWITCHBOARD_ROUTER_REDIS_URL=$3 \
+  LOGGING_LEVEL_IO_GETUNLEASH=ERROR LOGGING_LEVEL_DEV_SWITCHBOARD=ERROR \
+  java -Xmx512m $(grep -v '^#' agent-router/jvm-options) -jar agent-router/target/agent-router.jar > "$WORK/router-$1.log" 2>&1 &
+  PIDS+=($!)
+}
+start_router plain "$ROUTER_PORT" ""
+start_router redis "$ROUTER_REDIS_PORT" "redis://127.0.0.1:$REDIS_PORT"
+for port in $ROUTER_PORT $ROUTER_REDIS_PORT; do
+  for i in $(seq 1 180); do curl -sf "http://127.0.0.1:$port/actuator/health/readiness" >/dev/null && break; sleep 1; done
+done
+curl -s "http://127.0.0.1:$ROUTER_REDIS_PORT/actuator/health/readiness" | grep -o '"sharedState":{[^}]*}[^}]*}' | sed 's/^/router+redis: /'
 echo "stub: $(head -1 "$WORK/stub.log")"
+
 export RUN_ID  # vapi.lua: call ids unique per wrk invocation (set before each one)
 wrk() { RUN_ID=$(date +%s%N); command wrk "$@"; }
-STUB_URL=http://127.0.0.1:$STUB_PORT/webhooks/vapi
-ROUTER_URL=http://127.0.0.1:$ROUTER_PORT/webhooks/vapi
-# ~1,000 webhooks/s: 10 connections each pausing PACE_MS (9 ms) between requests; wrk 4 has no fixed-rate mode, so
-# the rate is 10 / (9 ms + latency): ~1,080/s direct, ~1,050/s through the router (printed as Requests/sec)
-paced() { PACE_MS=${PACE_MS:-9} wrk -t2 -c${PACE_CONNS:-10} -d"$1" --latency -s bench/router/vapi.lua "$2"; }
-# Warm-up: JIT at full load, then the JIT profile, heap sizing and caches at the measured rate. The router runs
-# for days; the first seconds after a saturating burst are a transition, not the steady state (measured in
-# docs/benchmarks-router.md: the first paced run after a burst had a p99 1-3 ms higher).
-load; echo "== warm-up (15 s saturation, 30 s at ~1,000/s)"
-wrk -t2 -c32 -d15s -s bench/router/vapi.lua "$ROUTER_URL" | grep -E "Requests/sec"
-wrk -t2 -c32 -d5s -s bench/router/vapi.lua "$STUB_URL" | grep -E "Requests/sec"
-paced 30s "$ROUTER_URL" > /dev/null
+declare -A URL=([direct]=http://127.0.0.1:$STUB_PORT/webhooks/vapi [nginx]=http://127.0.0.1:$NGINX_PORT/webhooks/vapi
+  [router]=http://127.0.0.1:$ROUTER_PORT/webhooks/vapi [router+redis]=http://127.0.0.1:$ROUTER_REDIS_PORT/webhooks/vapi)
+# ~1,000 webhooks/s: 10 connections each pausing PACE_MS (9 ms) between requests (wrk has no fixed-rate mode)
+paced() { PACE_MS=${PACE_MS:-9} wrk -t2 -c10 -d"$1" --latency -s bench/router/vapi.lua "$2"; }
+# The JVMs' JIT needs about half a minute of saturation before the router runs compiled code (measured: 7,200/s
+# after 15 s, 9,800/s after 30 s); nginx and the stub need none, but get the same treatment.
+WARM_SAT=${WARM_SAT:-30s}
+load; echo "== warm-up: $WARM_SAT saturation and 15 s at ~1,000/s on each target"
+for t in router router+redis nginx direct; do
+  wrk -t2 -c32 -d"$WARM_SAT" -s bench/router/vapi.lua "${URL[$t]}" | grep -E "Requests/sec" | sed "s/^/   $t /"
+  paced 15s "${URL[$t]}" > /dev/null
+done
 to_ms() { awk '{v=$1; if (v ~ /us$/) {sub(/us$/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v*=1000}; printf "%.3f", v}'; }
-p99_of() { echo "$1" | awk '$1=="99%" {print $2}' | to_ms; }
-added=()
+pct() { echo "$1" | awk -v p="$2" '$1==p {print $2}' | to_ms; }
+p999() { echo "$1" | awk '$1=="p99.9" {print $2}' | to_ms; }
+declare -A ADD50 ADD99 ADD999
+ORDERS=("direct nginx router router+redis" "router+redis router nginx direct")
 for round in $(seq 1 "$ROUNDS"); do
-  for target in direct:$STUB_URL router:$ROUTER_URL; do
-    echo "== round $round: ~1000/s ${target%%:*} (${target#*:}, $DUR)"
-    out=$(paced "$DUR" "${target#*:}")
-    echo "$out" | grep -E "Latency|50%|90%|99%|p99.9|Requests/sec|Non-2xx"
-    [ "${target%%:*}" = direct ] && direct_p99=$(p99_of "$out") || router_p99=$(p99_of "$out")
-    load
+  declare -A P50=() P99=() P999=()
+  for t in ${ORDERS[$(( (round - 1) % 2 ))]}; do
+    echo "== round $round: ~1000/s $t ($DUR)"
+    out=$(paced "$DUR" "${URL[$t]}")
+    echo "$out" | grep -E "50%|90%|99%|p99.9|Requests/sec|Non-2xx|Socket errors" | sed 's/^/   /'
+    P50[$t]=$(pct "$out" 50%); P99[$t]=$(pct "$out" 99%); P999[$t]=$(p999 "$out")
   done
-  added+=("$(awk -v r="$router_p99" -v d="$direct_p99" 'BEGIN {printf "%.2f", r - d}')")
-  echo "   round $round: router p99 $router_p99 ms - direct p99 $direct_p99 ms = added p99 ${added[-1]} ms"
-done
-median=$(printf '%s\n' "${added[@]}" | sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}')
-echo "== added p99 at ~1,000/s per round: ${added[*]} ms; median $median ms (target <= 2 ms)"
-cpu() { awk '{print $14+$15}' /proc/$ROUTER/stat; }  # router process CPU, clock ticks (user+sys)
-for target in direct:$STUB_URL router:$ROUTER_URL; do
-  echo "== saturation $target"; c0=$(cpu)
-  out=$(wrk -t2 -c64 -d$SAT_DUR --latency -s bench/router/vapi.lua "${target#*:}")
-  echo "$out" | grep -E "Latency|50%|90%|99%|Requests/sec|Non-2xx"
-  if [ "${target%%:*}" = router ]; then # CPU the router spent per webhook: the figure that does not move with the machine's load
-    n=$(echo "$out" | awk '/requests in/ {print $1}')
-    echo "   router CPU per webhook: $(( ($(cpu) - c0) * 1000000 / $(getconf CLK_TCK) / n )) us (user+sys, $n webhooks)"
-  fi
   load
+  for t in nginx router router+redis; do
+    ADD50[$t]+="$(awk -v a="${P50[$t]}" -v d="${P50[direct]}" 'BEGIN {printf "%.2f", a - d}') "
+    ADD99[$t]+="$(awk -v a="${P99[$t]}" -v d="${P99[direct]}" 'BEGIN {printf "%.2f", a - d}') "
+    ADD999[$t]+="$(awk -v a="${P999[$t]}" -v d="${P999[direct]}" 'BEGIN {printf "%.2f", a - d}') "
+  done
+  echo "   round $round direct: p50 ${P50[direct]} ms, p99 ${P99[direct]} ms, p99.9 ${P999[direct]} ms"
 done
-# Where the time goes, without a profiler: a health probe on the same JVM (no webhook pipeline; NB: actuator health
-# aggregation, noisy under load, not a clean framework floor, see docs/benchmarks-router.md),
-# at saturation, and the router's own view of each forwarded webhook (intake to backend answer).
-echo "== saturation router floor: GET /actuator/health/liveness (no webhook pipeline)"
-wrk -t2 -c64 -d${FLOOR_DUR:-5s} --latency "http://127.0.0.1:$ROUTER_PORT/actuator/health/liveness" | grep -E "Latency|50%|90%|99%|Requests/sec|Non-2xx"
+median() { printf '%s\n' $1 | sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
+echo "== added latency at ~1,000/s (target - direct, per round; median)"
+for t in nginx router router+redis; do
+  printf '   %-13s p50 %s(median %s)   p99 %s(median %s)   p99.9 %s(median %s) ms\n' "$t" \
+    "${ADD50[$t]}" "$(median "${ADD50[$t]}")" "${ADD99[$t]}" "$(median "${ADD99[$t]}")" "${ADD999[$t]}" "$(median "${ADD999[$t]}")"
+done
+echo "== saturation throughput (wrk -t2 -c32 -d$SAT_DUR)"
+declare -A RPS
+for t in nginx router router+redis; do
+  out=$(wrk -t2 -c32 -d"$SAT_DUR" --latency -s bench/router/vapi.lua "${URL[$t]}")
+  RPS[$t]=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
+  echo "$out" | grep -E "50%|99%|Requests/sec|Non-2xx|Socket errors" | sed "s/^/   $t /"
+done
 load
-echo "== router's own latency metric (switchboard.router.latency, all runs above)"
-curl -fsS "http://127.0.0.1:$ROUTER_PORT/actuator/prometheus" | awk '/^switchboard_router_latency_seconds_(count|sum|max)|^switchboard_router_webhooks_total/ { print "   " $0 }'
+for t in router router+redis; do
+  echo "   $t / nginx throughput: $(awk -v a="${RPS[$t]}" -v n="${RPS[nginx]}" 'BEGIN {printf "%.2f", a / n}') (target >= 0.5)"
+done
+echo "== shared state of router+redis after the run"
+curl -fsS "http://127.0.0.1:$ROUTER_REDIS_PORT/actuator/prometheus" | awk '/^switchboard_router_shared_state_(errors_total|available)/ { print "   " $0 }'
+echo "   redis keys: $(redis-cli -p "$REDIS_PORT" dbsize 2>/dev/null || echo '?')"

@@ -18,14 +18,14 @@ import picocli.CommandLine.Parameters;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The four rollback levels of the rollout spec (its {@code rollback-voice-agent-v2} script), with the same
- * checks: a tenant rollback needs {@code --tenant-id}, a partial one a percentage 0-100, a data rollback a
- * backup id and, without one, lists what can be restored and fails. A data rollback restores one of two kinds of
- * backup, told apart by the id's shape ({@link #MIGRATION_BACKUP_PREFIX}): a flag snapshot (a number, restored by the
- * control plane) or a data-migration backup ({@code mb_…}, whose tables are put back exactly in the voice-agent
- * database by {@link VoiceAgentMigration#restore}). Total and data rollbacks ask the
- * operator to type the flag name; {@code --yes} confirms for scripts, and with no terminal and no {@code --yes}
- * the command refuses rather than wait for an answer nobody can give.
+ * The four rollback levels of the rollout plan (docs/rollout.md), with the checks of the legacy
+ * {@code rollback-voice-agent-v2} script: a tenant rollback needs {@code --tenant-id}, a partial one a percentage
+ * 0-100, a data rollback a backup id and, without one, lists what can be restored and fails. A data rollback
+ * restores one of two kinds of backup, told apart by the id's shape ({@link #MIGRATION_BACKUP_PREFIX}): a flag
+ * snapshot (a number, restored by the control plane) or a data-migration backup ({@code mb_…}, whose tables are put
+ * back exactly in the voice-agent database by {@link VoiceAgentMigration#restore}). Total and data rollbacks ask the
+ * operator to type the flag name; {@code --yes} confirms for scripts, and with no terminal and no {@code --yes} the
+ * command refuses rather than wait for an answer nobody can give.
  */
 @Command(name = "rollback", description = {
         "Roll FLAG back: tenant (deny one tenant), partial (lower the percentage), total (everyone to v1: "
@@ -67,8 +67,14 @@ final class RollbackCommand extends ApiCommand {
     @Mixin
     ReasonOption reason;
 
+    @Mixin
+    WaitOption wait;
+
     @Override
     public Integer call() {
+        if (wait.requested()) {
+            wait.bound(); // a bad --wait fails before anything changes
+        }
         if (!LEVELS.contains(level)) {
             throw usage("invalid rollback level '" + level + "': must be one of tenant, partial, total, data");
         }
@@ -105,13 +111,13 @@ final class RollbackCommand extends ApiCommand {
             confirm(out);
         }
         var response = api().send("POST", flagPath(flag) + "/rollback", body, Map.of());
-        FlagChange.of(response).print(out, switch (level) {
+        FlagChange change = FlagChange.of(response);
+        return change.print(out, switch (level) {
             case "tenant" -> "tenant " + tenantId + " rolled back to v1";
             case "partial" -> "rollout reduced to " + body.get("percentage") + "%";
             case "total" -> "total rollback complete: all tenants on v1";
             default -> "restored snapshot " + backupId;
-        });
-        return ExitCodes.DONE;
+        }, change.awaitIf(wait, api(), flagPath(flag)));
     }
 
     private void onlyFor(String wanted, boolean noStrayOptions) {
@@ -152,7 +158,7 @@ final class RollbackCommand extends ApiCommand {
     }
 
     /**
-     * The seed's behaviour: no backup id → show what can be restored (the latest 5 flag snapshots and, when a
+     * As the legacy rollback script: no backup id → show what can be restored (the latest 5 flag snapshots and, when a
      * voice-agent database is configured, its data-migration backups), and fail so a script stops here.
      */
     private int listBackups() {

@@ -31,17 +31,23 @@ final class RolloutCommand extends ApiCommand {
         Long ifRevision;
         @Mixin
         ReasonOption reason;
+        @Mixin
+        WaitOption wait;
 
         @Override
         public Integer call() {
             if (percentage < 0 || percentage > 100) {
                 throw usage("PERCENT must be between 0 and 100, not " + percentage);
             }
+            if (wait.requested()) {
+                wait.bound(); // a bad --wait fails before anything changes
+            }
             Map<String, String> headers = ifRevision == null ? Map.of() : Map.of("If-Match", "\"" + ifRevision + "\"");
             var response = api().send("PUT", flagPath(flag) + "/percentage",
                     Map.of("percentage", percentage, "reason", reason.reason()), headers);
-            FlagChange.of(response).print(output(), "rollout set to " + percentage + "%");
-            return ExitCodes.DONE;
+            FlagChange change = FlagChange.of(response);
+            return change.print(output(), "rollout set to " + percentage + "%",
+                    change.awaitIf(wait, api(), flagPath(flag)));
         }
     }
 

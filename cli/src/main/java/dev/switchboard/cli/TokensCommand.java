@@ -22,12 +22,21 @@ final class TokensCommand extends ApiCommand {
     static final class Create extends ApiCommand {
         @Option(names = "--name", required = true, paramLabel = "NAME", description = "who or what uses it")
         String name;
-        @Option(names = "--role", required = true, paramLabel = "ROLE", description = "viewer, operator, admin or router")
+        @Option(names = "--role", required = true, paramLabel = "ROLE", description = "viewer, operator, admin, client (an Unleash SDK) or router")
         String role;
+        @Option(names = "--router-id", paramLabel = "ROUTER_ID",
+                description = "for a router token: the one router id it may push metric windows for")
+        String routerId;
 
         @Override
         public Integer call() {
-            JsonNode created = api().send("POST", "/api/v1/tokens", Map.of("name", name, "role", role), Map.of()).body();
+            Map<String, Object> body = new java.util.LinkedHashMap<>();
+            body.put("name", name);
+            body.put("role", role);
+            if (routerId != null) {
+                body.put("routerId", routerId);
+            }
+            JsonNode created = api().send("POST", "/api/v1/tokens", body, Map.of()).body();
             Output out = output();
             if (out.json()) {
                 out.document(created);

@@ -222,8 +222,8 @@ class CliCommandsTest {
 
     @Test
     void tenantsImportCsvAndJsonAllOrNothing() throws Exception {
-        // identifiers left empty: the foundation's identifier-clash query fails on PostgreSQL (chr(0) in text,
-        // a 500 on any import with identifiers); reported, not the CLI's to fix
+        // identifiers left empty: this test is about the CLI's all-or-nothing import; identifier parsing and
+        // ownership clashes are the control plane's (BadInputTest, RoleMatrixTest)
         String a = Fixtures.unique("csv");
         String b = Fixtures.unique("csv");
         String header = "id,displayName,tier,monthlyCalls,internal,identifiers\n";

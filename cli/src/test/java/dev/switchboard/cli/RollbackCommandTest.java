@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
-/** The four rollback levels from the CLI with the seed script's checks, confirmations, and the audit trail. */
+/** The four rollback levels from the CLI with the legacy script's checks, confirmations, and the audit trail. */
 class RollbackCommandTest {
 
     @TempDir
@@ -77,7 +77,7 @@ class RollbackCommandTest {
     }
 
     @Test
-    void theSeedScriptsChecksAreUsageErrors() {
+    void theLegacyScriptsChecksAreUsageErrors() {
         String flag = Fixtures.createFlag(true);
         assertOneLineError(operator.run("rollback", flag, "--level", "tenant", "--reason", "x"), ExitCodes.USAGE,
                 "--tenant-id required for tenant rollback");

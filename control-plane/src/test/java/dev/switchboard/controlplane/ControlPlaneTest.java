@@ -54,6 +54,16 @@ public abstract class ControlPlaneTest {
         viewerToken = SharedDatabase.token(web, "viewer");
     }
 
+    /** The router token bound to {@code routerId}. */
+    protected String asRouterToken(String routerId) {
+        return SharedDatabase.routerToken(web, routerId);
+    }
+
+    /** A client speaking as router {@code routerId} with a router token bound to it. */
+    protected WebTestClient asRouter(String routerId) {
+        return as(SharedDatabase.routerToken(web, routerId));
+    }
+
     protected static String unique(String prefix) {
         return prefix + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
     }

@@ -26,6 +26,19 @@ final class SharedDatabase {
         return DATABASE;
     }
 
+    /** A router token bound to {@code routerId}, created once through the API. */
+    @SuppressWarnings("unchecked")
+    static String routerToken(WebTestClient web, String routerId) {
+        return TOKENS.computeIfAbsent("router:" + routerId, r -> {
+            Map<String, Object> created = web.post().uri("/api/v1/tokens")
+                    .header(HttpHeaders.AUTHORIZATION, "Bearer " + ControlPlaneTest.ADMIN_TOKEN)
+                    .contentType(MediaType.APPLICATION_JSON)
+                    .bodyValue(Map.of("name", "test-router", "role", "router", "routerId", routerId))
+                    .exchange().expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody();
+            return (String) created.get("token");
+        });
+    }
+
     @SuppressWarnings("unchecked")
     static String token(WebTestClient web, String role) {
         return TOKENS.computeIfAbsent(role, r -> {

@@ -10,7 +10,7 @@ import java.util.Set;
  *
  * @param database          the voice-agent platform's PostgreSQL
  * @param dryRun            read, transform and report; write nothing (enforced by a read-only transaction)
- * @param batchSize         configs read, transformed and written per statement (the seed's default is 100)
+ * @param batchSize         configs read, transformed and written per statement (default 100, as in the legacy script)
  * @param tenantIds         the businesses to migrate; empty means all of them. A stage-scoped run passes the
  *                          set its {@link StageTenantSource} computed (which may itself be empty: nothing to do)
  * @param force             update rows an earlier run migrated instead of skipping them
@@ -53,7 +53,7 @@ public record MigrationOptions(AgentDatabase database, boolean dryRun, int batch
         return new Builder(database);
     }
 
-    /** Optional-heavy record made pleasant to build; defaults are the seed's (live, batch 100, all tenants). */
+    /** Optional-heavy record made pleasant to build; defaults: live, batch 100, all tenants. */
     public static final class Builder {
         private final AgentDatabase database;
         private boolean dryRun;

@@ -6,7 +6,7 @@ public interface MigrationProgressListener {
     MigrationProgressListener NONE = new MigrationProgressListener() {
     };
 
-    /** A step starts: {@code number} of {@code total} (the seed's "[1/5] Creating backup..."). */
+    /** A step starts: {@code number} of {@code total} (as in "[1/5] Creating backup..."). */
     default void stepStarted(int number, int total, String title) {
     }
 

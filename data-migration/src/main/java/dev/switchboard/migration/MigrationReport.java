@@ -6,7 +6,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
-/** The result summary as the seed prints it (text) and as {@code -o json}; shared by every command that prints one. */
+/**
+ * The result summary as the legacy migration script printed it (text) and as {@code -o json}; shared by every command
+ * that prints one.
+ */
 public final class MigrationReport {
 
     private static final String RULE = "=".repeat(60);

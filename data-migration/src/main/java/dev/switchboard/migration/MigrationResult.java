@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The seed's result summary, plus what it left out: skipped rows, inferred outcomes, metric rows, warnings,
- * the backup taken.
+ * The legacy migration script's result summary, plus what it left out: skipped rows, inferred outcomes, metric
+ * rows, warnings, the backup taken.
  *
  * @param configsMigrated  configs written to voice_assistant_configs (inserted + updated); on a dry run, would be
  * @param configsUpdated   of those, rows of an earlier run rewritten because of --force
@@ -41,7 +41,7 @@ public record MigrationResult(Status status, boolean dryRun, Duration duration, 
         return succeeded() ? 0 : 1;
     }
 
-    /** The first {@value #ERRORS_SHOWN} errors, then "… and N more" when there are more (as the seed prints). */
+    /** The first {@value #ERRORS_SHOWN} errors, then "… and N more" when there are more (as the legacy script did). */
     public List<String> errorSummary() {
         if (errors.size() <= ERRORS_SHOWN) {
             return errors;

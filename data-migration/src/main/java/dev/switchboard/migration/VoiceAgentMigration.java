@@ -26,7 +26,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The voice-agent v1 → v2 data migration (issue 7; the seed's five steps) and its data rollback.
+ * The voice-agent v1 → v2 data migration (validate, back up, migrate configs, calls and metrics, verify) and its
+ * data rollback.
  *
  * <p>Order of work: everything that can reject the input (options, connection, schema, tenant ids, data
  * validation) runs first and read-only, so bad input writes nothing. A live run then takes the lock, the backup

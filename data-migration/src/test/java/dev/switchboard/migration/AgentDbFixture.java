@@ -1,9 +1,8 @@
 package dev.switchboard.migration;
 
+import dev.switchboard.migration.schema.VoiceAgentSchema;
 import dev.switchboard.testing.PostgresTestDatabase;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -30,15 +29,7 @@ public final class AgentDbFixture implements AutoCloseable {
 
     public AgentDbFixture() {
         db = PostgresTestDatabase.create();
-        db.execute(resource("/schema/voice_agent_schema.sql"));
-    }
-
-    static String resource(String path) {
-        try (InputStream in = AgentDbFixture.class.getResourceAsStream(path)) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        db.execute(VoiceAgentSchema.sql(VoiceAgentSchema.BusinessIdType.UUID));
     }
 
     static String id(String name) {
@@ -46,7 +37,7 @@ public final class AgentDbFixture implements AutoCloseable {
     }
 
     public AgentDatabase database() {
-        return new AgentDatabase(db.jdbcUrl(), db.user(), "");
+        return new AgentDatabase(db.jdbcUrl(), db.user(), db.password());
     }
 
     MigrationOptions.Builder options() {

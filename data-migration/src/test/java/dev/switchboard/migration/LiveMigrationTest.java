@@ -36,7 +36,7 @@ class LiveMigrationTest {
     }
 
     @Test
-    void migratesConfigsWithTheSeedsTransformation() throws SQLException {
+    void migratesConfigsWithTheLegacyTransformation() throws SQLException {
         MigrationResult result = migrate();
 
         assertThat(result.status()).isEqualTo(MigrationResult.Status.SUCCESS);
@@ -89,7 +89,7 @@ class LiveMigrationTest {
         assertThat(rest.get("failed_calls")).isEqualTo(2);
         // durations 60..69 (the 0 of the unfinished call is "not measured")
         assertThat((BigDecimal) rest.get("avg_duration_seconds")).isEqualByComparingTo("64.5");
-        // latencies 100, 200, …, 1000: p50 = 550, p95 = 900 + 0.55 × 100 = 955 (the seed's floor index gave 1000)
+        // latencies 100, 200, …, 1000: p50 = 550, p95 = 900 + 0.55 × 100 = 955 (the legacy floor index gave 1000)
         assertThat((BigDecimal) rest.get("avg_latency_ms")).isEqualByComparingTo("550");
         assertThat((BigDecimal) rest.get("p50_latency_ms")).isEqualByComparingTo("550");
         assertThat((BigDecimal) rest.get("p95_latency_ms")).isEqualByComparingTo("955");

@@ -1,11 +1,13 @@
 package dev.switchboard.demo;
 
 import dev.switchboard.demo.agent.SimulatedAgent;
+import dev.switchboard.demo.database.DemoDatabases;
 import dev.switchboard.demo.sinks.AlertSinks;
 import dev.switchboard.demo.sinks.SinkReport;
 import dev.switchboard.demo.traffic.Signer;
 import dev.switchboard.demo.traffic.TenantCatalog;
 import dev.switchboard.demo.traffic.TrafficGenerator;
+import dev.switchboard.testing.PostgresServer;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,10 +21,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import tools.jackson.databind.json.JsonMapper;
 
-/** The demo kit's entry point: {@code java -jar switchboard-demo.jar <agent|sinks-server|sinks|tenants|traffic>}. */
+/**
+ * The demo kit's entry point:
+ * {@code java -jar switchboard-demo.jar <postgres|databases|agent|sinks-server|sinks|tenants|traffic>}.
+ */
 @Command(name = "switchboard-demo", mixinStandardHelpOptions = true,
         description = "Simulated voice agents, alert sinks and call traffic for the Switchboard demo.",
-        subcommands = {DemoMain.Agent.class, DemoMain.SinksServer.class, DemoMain.Sinks.class, DemoMain.Tenants.class,
+        subcommands = {DemoMain.Postgres.class, DemoMain.Databases.class, DemoMain.Agent.class, DemoMain.SinksServer.class, DemoMain.Sinks.class, DemoMain.Tenants.class,
                 DemoMain.Traffic.class})
 public final class DemoMain {
 
@@ -42,6 +47,60 @@ public final class DemoMain {
             stopped.countDown();
         }));
         stopped.await();
+    }
+
+    @Command(name = "postgres", description = "Run the demo's private PostgreSQL (embedded binaries, data under --data-dir)"
+            + " until stopped; writes its coordinates to --server-file.")
+    static final class Postgres implements Callable<Integer> {
+        @Option(names = "--data-dir", required = true) Path dataDir;
+        @Option(names = "--server-file", required = true) Path serverFile;
+
+        @Override
+        public Integer call() throws Exception {
+            PostgresServer server = PostgresServer.startEmbedded(dataDir);
+            DemoDatabases.writeServerFile(server, serverFile);
+            System.out.println("postgres listening on " + server.host() + ":" + server.port() + " (data under " + dataDir + ")");
+            CountDownLatch forever = new CountDownLatch(1);
+            forever.await(); // the server stops with the JVM (SIGTERM from bin/demo)
+            return 0;
+        }
+    }
+
+    @Command(name = "databases", description = "Drop and create the demo's databases and load the voice-agent platform's"
+            + " schema and v1 data; prints the server as PG_HOST/PG_PORT/PG_USER lines for bin/demo.")
+    static final class Databases implements Callable<Integer> {
+        @Option(names = "--server-file", description = "written by the postgres command; unused when "
+                + PostgresServer.URL_VARIABLE + " is set") Path serverFile;
+        @Option(names = "--switchboard-db", required = true) String switchboardDb;
+        @Option(names = "--agents-db", description = "the voice-agent platform's database (recreated with v1 data)")
+        String agentsDb;
+        @Option(names = "--tenants", defaultValue = "300") int tenants;
+        @Option(names = "--keep-existing", description = "create --switchboard-db only when missing, never drop it")
+        boolean keepExisting;
+        @Option(names = "--env-file", required = true, description = "where to write the server's coordinates (mode 600)")
+        Path envFile;
+
+        @Override
+        public Integer call() throws Exception {
+            String url = System.getenv(PostgresServer.URL_VARIABLE);
+            PostgresServer server = url != null && !url.isBlank() ? PostgresServer.parse(url)
+                    : DemoDatabases.readServerFile(serverFile);
+            if (keepExisting) {
+                DemoDatabases.createIfMissing(server, switchboardDb);
+            } else {
+                DemoDatabases.recreate(server, switchboardDb, agentsDb, tenants);
+            }
+            Files.createDirectories(envFile.toAbsolutePath().getParent());
+            Files.deleteIfExists(envFile);
+            Files.createFile(envFile, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(envFile, "PG_HOST=" + server.host() + "\nPG_PORT=" + server.port() + "\nPG_USER='"
+                    + server.user().replace("'", "") + "'\nPG_PASSWORD='" + server.password().replace("'", "") + "'\n");
+            System.out.println((keepExisting ? "database " + switchboardDb : "fresh databases " + switchboardDb
+                    + " (Switchboard)" + (agentsDb == null ? "" : " and " + agentsDb + " (voice-agent platform, v1 data of "
+                    + tenants + " tenants)")) + " on " + server.host() + ":" + server.port());
+            return 0;
+        }
     }
 
     @Command(name = "agent", description = "Run a simulated voice agent (answers /webhooks/**; knobs at /admin/knobs).")

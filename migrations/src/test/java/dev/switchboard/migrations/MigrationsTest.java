@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class MigrationsTest {
 
     private static Flyway flyway(PostgresTestDatabase db, String target) {
-        var config = Flyway.configure().dataSource(db.jdbcUrl(), db.user(), "").locations("classpath:db/migration");
+        var config = Flyway.configure().dataSource(db.jdbcUrl(), db.user(), db.password()).locations("classpath:db/migration");
         if (target != null) {
             config.target(target);
         }

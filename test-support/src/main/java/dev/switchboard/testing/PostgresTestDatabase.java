@@ -1,7 +1,6 @@
 package dev.switchboard.testing;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Locale;
@@ -9,41 +8,31 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * A fresh, empty PostgreSQL database on the local server, created for one test class and dropped after it.
- * Every test class gets its own database so that test classes (and developers working in parallel) never
- * see each other's rows. The server is the real one CI starts: no in-memory stand-in.
- *
- * <p>Server coordinates come from {@code SWITCHBOARD_TEST_PG_HOST}, {@code SWITCHBOARD_TEST_PG_PORT},
- * {@code SWITCHBOARD_TEST_PG_USER} (defaults 127.0.0.1, 5432, postgres; trust auth as set up by .ci/run).
+ * A fresh, empty PostgreSQL database, created for one test class and dropped after it, on the server of
+ * {@link PostgresServer#forThisProcess()}: a private embedded PostgreSQL by default, or the one named by
+ * {@code SWITCHBOARD_DATABASE_URL}. Every test class gets its own database so that test classes never see each
+ * other's rows. Always a real PostgreSQL: no in-memory stand-in.
  */
 public final class PostgresTestDatabase implements AutoCloseable {
 
-    private final String host;
-    private final int port;
-    private final String user;
+    private final PostgresServer server;
     private final String name;
 
-    private PostgresTestDatabase(String host, int port, String user, String name) {
-        this.host = host;
-        this.port = port;
-        this.user = user;
+    private PostgresTestDatabase(PostgresServer server, String name) {
+        this.server = server;
         this.name = name;
     }
 
     /** Creates a new empty database with a unique name. */
     public static PostgresTestDatabase create() {
-        String host = env("SWITCHBOARD_TEST_PG_HOST", "127.0.0.1");
-        int port = Integer.parseInt(env("SWITCHBOARD_TEST_PG_PORT", "5432"));
-        String user = env("SWITCHBOARD_TEST_PG_USER", "postgres");
+        PostgresServer server = PostgresServer.forThisProcess();
         String name = "sb_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16).toLowerCase(Locale.ROOT);
-        PostgresTestDatabase db = new PostgresTestDatabase(host, port, user, name);
-        db.admin("CREATE DATABASE " + name);
-        return db;
+        server.admin("CREATE DATABASE " + name);
+        return new PostgresTestDatabase(server, name);
     }
 
-    private static String env(String key, String fallback) {
-        String value = System.getenv(key);
-        return value == null || value.isBlank() ? fallback : value;
+    public PostgresServer server() {
+        return server;
     }
 
     public String name() {
@@ -51,23 +40,27 @@ public final class PostgresTestDatabase implements AutoCloseable {
     }
 
     public String host() {
-        return host;
+        return server.host();
     }
 
     public int port() {
-        return port;
+        return server.port();
     }
 
     public String user() {
-        return user;
+        return server.user();
+    }
+
+    public String password() {
+        return server.password();
     }
 
     public String jdbcUrl() {
-        return "jdbc:postgresql://" + host + ":" + port + "/" + name;
+        return server.jdbcUrl(name);
     }
 
     public String r2dbcUrl() {
-        return "r2dbc:postgresql://" + host + ":" + port + "/" + name;
+        return server.r2dbcUrl(name);
     }
 
     /** r2dbc URL through another port, e.g. a {@link TcpProxy} in front of the server. */
@@ -79,15 +72,15 @@ public final class PostgresTestDatabase implements AutoCloseable {
     public Map<String, String> springProperties() {
         return Map.of(
                 "spring.r2dbc.url", r2dbcUrl(),
-                "spring.r2dbc.username", user,
-                "spring.r2dbc.password", "",
+                "spring.r2dbc.username", server.user(),
+                "spring.r2dbc.password", server.password(),
                 "spring.flyway.url", jdbcUrl(),
-                "spring.flyway.user", user,
-                "spring.flyway.password", "");
+                "spring.flyway.user", server.user(),
+                "spring.flyway.password", server.password());
     }
 
     public Connection connect() throws SQLException {
-        return DriverManager.getConnection(jdbcUrl(), user, "");
+        return server.connect(name);
     }
 
     /** Runs SQL statements on this database through JDBC (test set-up and assertions). */
@@ -99,18 +92,18 @@ public final class PostgresTestDatabase implements AutoCloseable {
         }
     }
 
-    private void admin(String sql) {
-        String url = "jdbc:postgresql://" + host + ":" + port + "/postgres";
-        try (Connection c = DriverManager.getConnection(url, user, ""); Statement s = c.createStatement()) {
-            s.execute(sql);
-        } catch (SQLException e) {
-            throw new IllegalStateException("Cannot reach PostgreSQL at " + host + ":" + port
-                    + " as " + user + " (is it running? .ci/run starts it): " + e.getMessage(), e);
-        }
-    }
-
+    /**
+     * Drops the database. On the embedded server a failure is ignored: called from a shutdown hook it may run after
+     * the server stopped, and the server's whole data folder goes with it anyway.
+     */
     @Override
     public void close() {
-        admin("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+        try {
+            server.admin("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+        } catch (IllegalStateException e) {
+            if (!server.embedded()) {
+                throw e;
+            }
+        }
     }
 }

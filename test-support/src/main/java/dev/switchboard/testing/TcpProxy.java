@@ -13,7 +13,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * A loopback TCP proxy that a test can cut and restore, to show what happens when a dependency (PostgreSQL,
  * the control plane) goes away and comes back on the same address. {@link #cut()} closes the listener and
- * every open connection; {@link #restore()} listens again on the same port.
+ * every open connection; {@link #stall()} keeps every connection open and accepts new ones but forwards nothing (a
+ * partition, or a server that no longer answers); {@link #restore()} listens again on the same port and lets held
+ * bytes through.
  */
 public final class TcpProxy implements AutoCloseable {
 
@@ -22,6 +24,7 @@ public final class TcpProxy implements AutoCloseable {
     private final int port;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private volatile ServerSocket listener;
+    private volatile boolean stalled;
 
     public TcpProxy(String targetHost, int targetPort) {
         this.targetHost = targetHost;
@@ -39,6 +42,7 @@ public final class TcpProxy implements AutoCloseable {
     }
 
     public synchronized void restore() {
+        stalled = false;
         if (listener != null) {
             return;
         }
@@ -53,6 +57,11 @@ public final class TcpProxy implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException("Cannot listen again on " + port, e);
         }
+    }
+
+    /** Connections stay open and new ones are accepted, but no byte goes through until {@link #restore()}. */
+    public void stall() {
+        stalled = true;
     }
 
     public synchronized void cut() {
@@ -86,11 +95,16 @@ public final class TcpProxy implements AutoCloseable {
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 int n;
                 while ((n = in.read(buffer)) >= 0) {
+                    while (stalled && !from.isClosed()) {
+                        Thread.sleep(10);
+                    }
                     out.write(buffer, 0, n);
                     out.flush();
                 }
             } catch (IOException e) {
                 // connection closed on one side
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             } finally {
                 closeQuietly(from);
                 closeQuietly(to);

@@ -17,7 +17,9 @@ import org.springframework.validation.annotation.Validated;
 
 /**
  * Everything the router can be told from outside. Environment variables are mapped in application.yml
- * (SWITCHBOARD_CONTROL_PLANE_URL, SWITCHBOARD_CLIENT_TOKEN, SWITCHBOARD_V1_URL, SWITCHBOARD_V2_URL).
+ * (SWITCHBOARD_CONTROL_PLANE_URL, SWITCHBOARD_CLIENT_TOKEN, SWITCHBOARD_ROUTER_TOKEN, SWITCHBOARD_V1_URL,
+ * SWITCHBOARD_V2_URL). The client token is for the Unleash client API; the router token (bound on the control
+ * plane to this router's id) for metric windows and the identifier registry.
  */
 @ConfigurationProperties("switchboard.router")
 @Validated
@@ -26,6 +28,7 @@ public record RouterProperties(
         String routerId,
         @NotNull URI controlPlaneUrl,
         @NotBlank String clientToken,
+        @NotBlank String routerToken,
         @NotNull URI v1Url,
         @NotNull URI v2Url,
         /* Base URL providers call us on (Twilio signs the full public URL, not what we see behind a proxy). */
@@ -33,6 +36,10 @@ public record RouterProperties(
         @Min(1024) @DefaultValue("1048576") int maxBodyBytes,
         /* Longest backend answer kept in memory; a longer one is a backend failure (502, or failover to v1). */
         @Min(1024) @DefaultValue("16777216") int maxAnswerBytes,
+        /* How often the router repeats its confirmation of the revision it decides with (a heartbeat). */
+        @NotNull @DefaultValue("5s") Duration confirmInterval,
+        /* How long after applying a revision the router waits before confirming it, so its first decision on it joins. */
+        @NotNull @DefaultValue("25ms") Duration confirmLinger,
         @Valid @DefaultValue Unleash unleash,
         @Valid @DefaultValue Deadlines deadlines,
         @Valid @DefaultValue Failover failover,
@@ -42,7 +49,9 @@ public record RouterProperties(
         @Valid @DefaultValue Generic generic,
         @Valid @DefaultValue Pinning pinning,
         @Valid @DefaultValue Dedup dedup,
-        @Valid @DefaultValue CircuitBreaker circuitBreaker) {
+        @Valid @DefaultValue CircuitBreaker circuitBreaker,
+        @Valid @DefaultValue Redis redis,
+        @Valid @DefaultValue Intake intake) {
 
     public enum UnleashMode { STREAMING, POLLING }
 
@@ -52,7 +61,9 @@ public record RouterProperties(
             @NotBlank String backupFile,
             @NotBlank @DefaultValue("agent-router") String appName,
             /* Streaming silent-with-errors for this long → a 1 s polling client takes over until the stream is back. */
-            @NotNull @DefaultValue("3s") Duration streamingFallbackAfter) {}
+            @NotNull @DefaultValue("3s") Duration streamingFallbackAfter,
+            /* How often a streaming router checks (conditional GET) that its stream is not silently stalled. */
+            @NotNull @DefaultValue("10s") Duration streamCheckInterval) {}
 
     public record Deadlines(
             @NotNull @DefaultValue("10s") Duration defaultDeadline,
@@ -106,7 +117,7 @@ public record RouterProperties(
             @NotBlank String cacheFile) {}
 
     public record Metrics(
-            @NotNull @DefaultValue("10s") Duration pushInterval,
+            @NotNull @DefaultValue("2s") Duration pushInterval,
             @Min(1) @DefaultValue("360") int bufferedWindows) {}
 
     public record Generic(
@@ -121,6 +132,29 @@ public record RouterProperties(
 
     public record Dedup(
             @NotNull @DefaultValue("10m") Duration window, @Min(1) @DefaultValue("100000") long maxEntries) {}
+
+    /**
+     * Shared state of several routers behind one URL (call pins, retry answers). No URL: each router keeps them
+     * in its own memory. Every command has a short timeout; a router that cannot reach Redis decides locally,
+     * skips Redis for retry-after and writes what it decided meanwhile when Redis is back.
+     */
+    public record Redis(
+            String url,
+            @NotNull @DefaultValue("50ms") Duration commandTimeout,
+            @NotNull @DefaultValue("1s") Duration retryAfter,
+            @NotBlank @DefaultValue("switchboard:router:") String keyPrefix,
+            @Min(0) @DefaultValue("10000") int maxPendingWrites) {
+        public boolean enabled() {
+            return url != null && !url.isBlank();
+        }
+    }
+
+    /** Connection limits of the webhook intake. */
+    public record Intake(
+            /* A request whose headers and body have not all arrived by then is answered 408 and closed. */
+            @NotNull @DefaultValue("10s") Duration readTimeout,
+            /* A keep-alive connection with no request for this long is closed. */
+            @NotNull @DefaultValue("60s") Duration idleTimeout) {}
 
     public record CircuitBreaker(
             @DecimalMin("1") @DecimalMax("100") @DefaultValue("50") float failureRateThreshold,

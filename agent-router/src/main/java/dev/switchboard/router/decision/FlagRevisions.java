@@ -3,9 +3,8 @@ package dev.switchboard.router.decision;
 import io.getunleash.event.ClientFeaturesResponse;
 import io.getunleash.event.UnleashSubscriber;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -15,13 +14,13 @@ import tools.jackson.databind.json.JsonMapper;
  * Knows which revision of each flag the SDK currently holds, so the control plane can tell how many
  * routers already act on a rollback. Contract with the control plane: every feature object (in
  * /api/client/features and in the streaming hydration / feature-updated events) carries its revision in
- * {@code description} as {@code rev=<N>} (anything may surround it). The description survives the SDK's
- * engine state, so the value is also recovered from the backup file on a cold start.
+ * {@code description} as {@code rev=<N>} (anything may surround it), read by the contract's
+ * {@link dev.switchboard.contract.FlagRevisions#fromDescription}, the same code the control plane writes it with. The
+ * description survives the SDK's engine state, so the value is also recovered from the backup file on a cold start.
  */
 public final class FlagRevisions implements UnleashSubscriber {
 
     private static final Logger log = LoggerFactory.getLogger(FlagRevisions.class);
-    private static final Pattern REV = Pattern.compile("(?:^|\\W)rev=(\\d{1,18})(?:\\W|$)");
 
     private final JsonMapper json;
     private final Map<String, Long> revisions = new ConcurrentHashMap<>();
@@ -81,11 +80,12 @@ public final class FlagRevisions implements UnleashSubscriber {
         if (name.isEmpty()) {
             return;
         }
-        Matcher m = REV.matcher(feature.path("description").asString(""));
-        if (m.find()) {
-            Long previous = revisions.put(name, Long.parseLong(m.group(1)));
-            if (previous == null || previous != Long.parseLong(m.group(1))) {
-                log.info("flag {} now at revision {}", name, m.group(1));
+        Optional<Long> revision = dev.switchboard.contract.FlagRevisions.fromDescription(
+                feature.path("description").asString(""));
+        if (revision.isPresent()) {
+            Long previous = revisions.put(name, revision.get());
+            if (!revision.get().equals(previous)) {
+                log.info("flag {} now at revision {}", name, revision.get());
             }
         }
     }

@@ -124,12 +124,12 @@ public class EventParser {
                     "tenant is required: header " + generic.tenantHeader()
                             + (generic.tenantPointer() == null ? "" : " or JSON field " + generic.tenantPointer()));
         }
-        if (tenant.get().length() > 200) {
-            throw WebhookRejection.badRequest("invalid_field", generic.tenantHeader(), "tenant id longer than 200 characters");
-        }
         String type = text(root.at(generic.eventTypePointer())).orElse("event");
         Optional<String> callId = text(root.at(generic.callIdPointer()));
-        Optional<String> retryKey = text(root.at(generic.messageIdPointer())).map(id -> "generic|" + id);
+        // Without a message id, the signature itself is the delivery's identity (it covers timestamp, tenant and
+        // body): a provider retry or a replay inside the window is answered from the first delivery, not forwarded.
+        Optional<String> retryKey = text(root.at(generic.messageIdPointer())).map(id -> "id|" + id)
+                .or(() -> Optional.ofNullable(headers.first("x-signature-256")).map(s -> "sig|" + s.trim().toLowerCase()));
         boolean ends = type.equals("call-ended") || type.equals("end-of-call-report");
         return new ParsedEvent(Provider.GENERIC, type, callId, retryKey, List.of(), tenant, ends);
     }

@@ -18,7 +18,12 @@ class ProblemResponses {
     }
 
     WebhookReply of(WebhookRejection rejection, String requestId) {
-        return of(rejection.status(), rejection.reason(), rejection.field(), rejection.getMessage(), requestId);
+        WebhookReply reply = of(rejection.status(), rejection.reason(), rejection.field(), rejection.getMessage(), requestId);
+        // after a refused framing the next bytes on the connection cannot be trusted. An oversize body with a valid
+        // declared length is not a reason: the codec knows where it ends and discards it (bounded by the read
+        // timeout), and closing at once would reset the connection before the caller has read the 413.
+        boolean close = "invalid_framing".equals(rejection.reason());
+        return close ? new WebhookReply(reply.status(), reply.contentType(), reply.body(), requestId, null, true) : reply;
     }
 
     WebhookReply of(int status, String reason, String field, String detail, String requestId) {

@@ -31,7 +31,11 @@ class WebhookRoutes {
                             "no webhook intake at " + path + "; known: /webhooks/vapi, /webhooks/twilio/voice, "
                                     + "/webhooks/retell, /webhooks/generic",
                             RequestIds.acceptOrCreate(request.requestHeaders().get("X-Request-ID")))));
-            return reply.flatMap(r -> write(response, r));
+            return reply.flatMap(r -> write(response, r))
+                    .onErrorResume(WebhookPipeline::clientGone, e -> {
+                        pipeline.clientAborted(Provider.byPath(path).orElse(Provider.GENERIC), "-", e);
+                        return Mono.empty();
+                    });
         });
     }
 
@@ -48,6 +52,9 @@ class WebhookRoutes {
         response.status(reply.status())
                 .header("X-Request-ID", reply.requestId())
                 .header(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(reply.body().length));
+        if (reply.close()) {
+            response.keepAlive(false);
+        }
         if (reply.variant() != null) {
             response.header("X-Switchboard-Variant", reply.variant());
         }

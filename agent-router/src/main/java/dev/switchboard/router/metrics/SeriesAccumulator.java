@@ -1,32 +1,53 @@
 package dev.switchboard.router.metrics;
 
+import dev.switchboard.contract.LatencyBuckets;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.DoubleAdder;
 import java.util.concurrent.atomic.LongAdder;
 
-/** Lock-free counters of one series during one window. */
+/**
+ * Lock-free counters of one series during one window. Every count the contract bounds by another is written
+ * after the count that bounds it ({@link #record}) and read before it ({@link MetricWindows#close()}), so even
+ * an event racing the window's close can never make a closed series break an invariant (errors ≤ requests,
+ * failed calls ≤ calls, ...): it is then counted in the bound but not yet in what it bounds.
+ */
 final class SeriesAccumulator {
-
-    static final long[] BUCKETS_MS = {5, 10, 25, 50, 75, 100, 150, 200, 300, 400, 500, 650, 800, 1000, 1200, 1500,
-            2000, 3000, 5000, 7500, 10000, 15000, 20000};
 
     final LongAdder requests = new LongAdder();
     final LongAdder errors = new LongAdder();
-    final LongAdder calls = new LongAdder();
+    /** New calls without an id (cannot fail as a call). */
+    final LongAdder anonymousCalls = new LongAdder();
+    /** Calls that started in the window, and calls that failed in it. */
+    final Set<String> calls = ConcurrentHashMap.newKeySet();
     final Set<String> failedCalls = ConcurrentHashMap.newKeySet();
     final LongAdder circuitBreakerOpens = new LongAdder();
     final LongAdder failovers = new LongAdder();
     final DoubleAdder latencySumMs = new DoubleAdder();
-    final AtomicLongArray latencyCounts = new AtomicLongArray(BUCKETS_MS.length + 1);
+    final AtomicLongArray latencyCounts = new AtomicLongArray(LatencyBuckets.COUNTS);
 
-    void latency(double millis) {
-        latencySumMs.add(millis);
-        int i = 0;
-        while (i < BUCKETS_MS.length && millis > BUCKETS_MS[i]) {
-            i++;
+    void record(WebhookOutcome o) {
+        requests.increment();
+        if (o.newCall()) {
+            o.callId().ifPresentOrElse(calls::add, anonymousCalls::increment);
         }
-        latencyCounts.incrementAndGet(i);
+        if (o.error()) {
+            errors.increment();
+            o.callId().ifPresent(id -> {
+                calls.add(id); // a call failing in this window counts as one of its calls
+                failedCalls.add(id);
+            });
+        }
+        if (o.failover()) {
+            failovers.increment();
+        }
+        if (o.circuitBreakerOpens() > 0) {
+            circuitBreakerOpens.add(o.circuitBreakerOpens());
+        }
+        if (o.latencyMs() >= 0) {
+            latencySumMs.add(o.latencyMs());
+            latencyCounts.incrementAndGet(LatencyBuckets.index(o.latencyMs()));
+        }
     }
 }

@@ -54,7 +54,7 @@ public class IdentifierRegistry {
     public IdentifierRegistry(RouterProperties properties, WebClient.Builder webClients, JsonMapper json, MeterRegistry meters) {
         this.controlPlane = webClients.clone()
                 .baseUrl(properties.controlPlaneUrl().toString())
-                .defaultHeader(HttpHeaders.AUTHORIZATION, "Bearer " + properties.clientToken())
+                .defaultHeader(HttpHeaders.AUTHORIZATION, "Bearer " + properties.routerToken())
                 .build();
         this.json = json;
         this.cacheFile = Path.of(properties.tenants().cacheFile());

@@ -60,6 +60,7 @@ class ControlPlaneAwayIT {
         p.put("switchboard.router.v1-url", RouterTestBase.V1.baseUrl());
         p.put("switchboard.router.v2-url", RouterTestBase.V2.baseUrl());
         p.put("switchboard.router.client-token", "client-token-1");
+        p.put("switchboard.router.router-token", "router-token-1");
         p.put("switchboard.router.router-id", "router-away");
         p.put("switchboard.router.unleash.mode", mode);
         // WireMock closes the SSE response after the hydration; keep the 1 s polling fallback out of this test

@@ -15,11 +15,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.scheduler.Schedulers;
+import reactor.netty.ConnectionObserver;
 import reactor.netty.http.HttpResources;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
@@ -62,15 +64,21 @@ class BackendHttpClientTest {
     }
 
     @Test
-    void eachLoopKeepsAndReusesItsOwnPool() {
+    void eachLoopKeepsAndReusesItsOwnPool() throws InterruptedException {
         List<Channel> channels = new CopyOnWriteArrayList<>();
+        CountDownLatch released = new CountDownLatch(1);
         BackendHttpClient.Lane lane = clients.on(loopA);
-        lane.client().doOnConnected(c -> channels.add(c.channel())).post()
-                .uri("http://127.0.0.1:" + backend.port() + "/webhooks/vapi")
-                .responseContent().aggregate().asString().block(Duration.ofSeconds(10));
-        clients.on(loopA).client().doOnConnected(c -> channels.add(c.channel())).post()
-                .uri("http://127.0.0.1:" + backend.port() + "/webhooks/vapi")
-                .responseContent().aggregate().asString().block(Duration.ofSeconds(10));
+        // One observed client for both requests: the observer is part of the pool's key.
+        HttpClient observed = lane.client().doOnConnected(c -> channels.add(c.channel()))
+                .observe((connection, state) -> {
+                    if (state == ConnectionObserver.State.RELEASED) {
+                        released.countDown();
+                    }
+                });
+        post(observed);
+        // The body can arrive before the pool has taken the connection back: wait for the release, not a guess.
+        assertThat(released.await(5, TimeUnit.SECONDS)).as("the first connection went back to the pool").isTrue();
+        post(observed);
 
         assertThat(clients.on(loopA)).isSameAs(lane);
         assertThat(channels).hasSize(2);
@@ -93,6 +101,12 @@ class BackendHttpClientTest {
         assertThat(lane.client()).isSameAs(clients.client());
         assertThat(lane.timer()).isSameAs(Schedulers.parallel());
         assertThat(clients.loopPools()).isZero();
+    }
+
+    private void post(HttpClient client) {
+        client.post()
+                .uri("http://127.0.0.1:" + backend.port() + "/webhooks/vapi")
+                .responseContent().aggregate().asString().block(Duration.ofSeconds(10));
     }
 
     private void post(HttpClient client, List<EventLoop> connectedOn) {

@@ -10,7 +10,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.switchboard.router.signatures.GenericSignature;
 import dev.switchboard.router.signatures.RetellSignature;
 import dev.switchboard.router.signatures.TwilioSignature;
 import dev.switchboard.router.signatures.VapiSignature;
@@ -135,8 +134,7 @@ class WebhookRoutingIT extends RouterTestBase {
     void genericTakesTenantFromHeader() {
         String body = "{\"type\":\"ping\",\"callId\":\"g-" + UUID.randomUUID() + "\"}";
         client.post().uri("/webhooks/generic").contentType(MediaType.APPLICATION_JSON)
-                .header("X-Tenant-Id", "acme")
-                .header("X-Signature-256", "sha256=" + GenericSignature.sign("generic_secret", body.getBytes(StandardCharsets.UTF_8)))
+                .headers(h -> dev.switchboard.router.support.GenericSigner.headers("generic_secret", "acme", body).forEach(h::add))
                 .bodyValue(body).exchange()
                 .expectStatus().isOk();
         V2.verify(1, postRequestedFor(urlEqualTo("/webhooks/generic")).withHeader("X-Switchboard-Tenant", equalTo("acme")));

@@ -59,7 +59,7 @@ class MetricsPushIT extends RouterTestBase {
         List<JsonNode> windows = pushedWindows();
         assertThat(windows).hasSize(2);
         CONTROL_PLANE.verify(postRequestedFor(urlPathEqualTo("/api/v1/router-metrics"))
-                .withHeader("Authorization", equalTo("Bearer client-token-1")));
+                .withHeader("Authorization", equalTo("Bearer router-token-1")));
         JsonNode window = windows.get(0);
         assertThat(window.path("routerId").asString()).isEqualTo("router-test");
         assertThat(window.path("flagRevisions").path("voice_agent_v2").asLong()).isGreaterThanOrEqualTo(1);
@@ -76,6 +76,40 @@ class MetricsPushIT extends RouterTestBase {
         // the second window is a heartbeat
         assertThat(windows.get(1).path("series").size()).isZero();
         assertThat(windows.get(1).path("windowSeconds").asLong()).isGreaterThanOrEqualTo(1);
+    }
+
+    @Autowired
+    io.micrometer.core.instrument.MeterRegistry meters;
+
+    @Test
+    void aRefusedWindowIsDroppedCountedAndNeverBlocksTheNextOnes() {
+        pusher.pushOnce().block();
+        CONTROL_PLANE.resetRequests();
+        double before = refusedCount();
+        postVapi(vapi("vapi-assistant-request.json", "call-" + UUID.randomUUID()));
+        CONTROL_PLANE.stubFor(post(urlPathEqualTo("/api/v1/router-metrics")).willReturn(aResponse().withStatus(400)
+                .withHeader("Content-Type", "application/problem+json")
+                .withBody("{\"title\":\"Bad Request\",\"detail\":\"invalid\",\"errors\":[{\"field\":\"windowStart\"}]}")));
+        pusher.pushOnce().block();
+        assertThat(pusher.bufferedCount()).as("a refused window is not kept").isZero();
+        assertThat(refusedCount()).isEqualTo(before + 1);
+
+        CONTROL_PLANE.stubFor(post(urlPathEqualTo("/api/v1/router-metrics")).willReturn(aResponse().withStatus(202)
+                .withHeader("Content-Type", "application/json").withBody("{\"accepted\":1,\"refused\":[]}")));
+        CONTROL_PLANE.resetRequests();
+        postVapi(vapi("vapi-assistant-request.json", "call-" + UUID.randomUUID()));
+        pusher.pushOnce().block();
+        assertThat(pusher.bufferedCount()).isZero();
+        List<JsonNode> windows = pushedWindows();
+        assertThat(windows).hasSize(1);
+        assertThat(windows.get(0).path("series").size()).isEqualTo(1);
+        client.get().uri("/actuator/prometheus").exchange().expectStatus().isOk().expectBody(String.class)
+                .value(s -> assertThat(s).contains("switchboard_router_metrics_windows_refused_total{status=\"400\"}"));
+    }
+
+    private double refusedCount() {
+        var counter = meters.find("switchboard.router.metrics.windows.refused").tag("status", "400").counter();
+        return counter == null ? 0 : counter.count();
     }
 
     @Test

@@ -97,12 +97,18 @@ class SignatureVectorsTest {
     }
 
     @Test
-    void genericUsesTheMetaVector() {
+    void genericSignsTimestampTenantAndBody() {
+        // openssl: printf '%s' '1714608475.acme.<body>' | openssl dgst -sha256 -hmac app_secret
         byte[] body = "{\"object\":\"whatsapp_business_account\",\"entry\":[]}".getBytes(StandardCharsets.UTF_8);
-        String expected = "c236c758c9b2bd40b388a550eeca09eaca72384dd0aa5e7c31d19cddac5bba46";
-        assertThat(GenericSignature.sign("app_secret", body)).isEqualTo(expected);
-        GenericSignature generic = new GenericSignature();
-        assertThat(generic.matches("app_secret", body, "sha256=" + expected)).isTrue();
-        assertThat(generic.matches("other", body, "sha256=" + expected)).isFalse();
+        String expected = "86035b8e90c721b6cf58f41aa376a2592907710c48c9317fd0778b28aa706c38";
+        assertThat(GenericSignature.sign("app_secret", "1714608475", "acme", body)).isEqualTo(expected);
+        GenericSignature generic = new GenericSignature(at(Instant.ofEpochSecond(1714608475 + 60)), WINDOW);
+        assertThat(generic.matches("app_secret", body, "acme", "1714608475", "sha256=" + expected)).isTrue();
+        assertThat(generic.matches("other", body, "acme", "1714608475", "sha256=" + expected)).isFalse();
+        // the tenant is signed: the same body and signature for another tenant is refused
+        assertThat(generic.matches("app_secret", body, "globex", "1714608475", "sha256=" + expected)).isFalse();
+        // outside the replay window
+        GenericSignature later = new GenericSignature(at(Instant.ofEpochSecond(1714608475).plus(WINDOW).plusSeconds(1)), WINDOW);
+        assertThat(later.matches("app_secret", body, "acme", "1714608475", "sha256=" + expected)).isFalse();
     }
 }

@@ -3,7 +3,7 @@ package dev.switchboard.router.support;
 import java.util.List;
 import java.util.stream.Collectors;
 
-/** Unleash client payloads in the form the control plane serves (architecture.md), revision in description. */
+/** Unleash client payloads in the form the control plane serves (docs/architecture.md), revision in description. */
 public final class Features {
 
     private Features() {}

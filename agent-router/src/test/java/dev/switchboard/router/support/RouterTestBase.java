@@ -73,6 +73,7 @@ public abstract class RouterTestBase {
         cp.stubFor(post(urlPathEqualTo("/api/client/register")).willReturn(aResponse().withStatus(202)));
         cp.stubFor(post(urlPathEqualTo("/api/client/metrics")).willReturn(aResponse().withStatus(202)));
         cp.stubFor(post(urlPathEqualTo("/api/v1/router-metrics")).willReturn(aResponse().withStatus(202)));
+        cp.stubFor(post(urlPathEqualTo("/api/v1/router-confirmations")).willReturn(aResponse().withStatus(204)));
         cp.stubFor(get(urlPathEqualTo("/api/v1/tenants/identifiers")).willReturn(okJson("""
                 {"items":[
                  {"provider":"vapi","kind":"phone_number_id","value":"pn_1","tenantId":"acme"},
@@ -90,6 +91,7 @@ public abstract class RouterTestBase {
         r.add("switchboard.router.v1-url", V1::baseUrl);
         r.add("switchboard.router.v2-url", V2::baseUrl);
         r.add("switchboard.router.client-token", () -> "client-token-1");
+        r.add("switchboard.router.router-token", () -> "router-token-1");
         r.add("switchboard.router.router-id", () -> "router-test");
         r.add("switchboard.router.public-url", () -> "https://router.example.com");
         r.add("switchboard.router.unleash.mode", () -> "POLLING");

@@ -23,8 +23,9 @@ import tools.jackson.databind.json.JsonMapper;
 @Repository
 public class AlertStore {
 
-    /** An open alert as the guard needs it to resolve it. */
-    public record OpenAlert(long id, String severity, String rule, String dedupKey, String explanation) {
+    /** An unresolved alert as the guard needs it to resolve it. */
+    public record OpenAlert(long id, String severity, String rule, String dedupKey, String explanation, int episode,
+                            Optional<String> tenant) {
     }
 
     /** One claimed outbox row. */
@@ -41,11 +42,32 @@ public class AlertStore {
         this.properties = properties;
     }
 
+    /**
+     * The episode a new alert of this scope belongs to: the one of an alert still open (a warning escalating to
+     * critical is the same episode), else one more than the last episode of the scope.
+     */
+    public Mono<Integer> episodeFor(String flag, Optional<String> tenant) {
+        var spec = db.sql("SELECT coalesce((SELECT max(episode) FROM guard_alerts WHERE flag_name = :flag "
+                        + "AND tenant_id IS NOT DISTINCT FROM :tenant::text AND status = 'open'), "
+                        + "(SELECT coalesce(max(episode), 0) + 1 FROM guard_alerts WHERE flag_name = :flag "
+                        + "AND tenant_id IS NOT DISTINCT FROM :tenant::text)) AS episode")
+                .bind("flag", flag);
+        spec = tenant.isPresent() ? spec.bind("tenant", tenant.get()) : spec.bindNull("tenant", String.class);
+        return spec.map((row, meta) -> row.get("episode", Integer.class)).one();
+    }
+
+    /** An alert outside the guard's episodes (e.g. a router behind on revisions): episode 1. */
     public Mono<Long> insertAlert(String flag, Optional<String> tenant, String severity, String rule, String dedupKey,
                                   String explanation, Long verdictId, String action, Instant at) {
+        return insertAlert(flag, tenant, severity, rule, dedupKey, explanation, verdictId, action, at, 1);
+    }
+
+    public Mono<Long> insertAlert(String flag, Optional<String> tenant, String severity, String rule, String dedupKey,
+                                  String explanation, Long verdictId, String action, Instant at, int episode) {
         var spec = db.sql("INSERT INTO guard_alerts (flag_name, tenant_id, severity, rule, dedup_key, explanation, "
-                        + "verdict_id, action_taken, raised_at) VALUES (:flag, :tenant, :severity, :rule, :dedup, "
-                        + ":explanation, :verdict, :action, :at) RETURNING id")
+                        + "verdict_id, action_taken, raised_at, episode) VALUES (:flag, :tenant, :severity, :rule, :dedup, "
+                        + ":explanation, :verdict, :action, :at, :episode) RETURNING id")
+                .bind("episode", episode)
                 .bind("flag", flag).bind("severity", severity).bind("rule", rule).bind("dedup", dedupKey)
                 .bind("explanation", explanation).bind("action", action).bind("at", at.atOffset(ZoneOffset.UTC));
         spec = tenant.isPresent() ? spec.bind("tenant", tenant.get()) : spec.bindNull("tenant", String.class);
@@ -67,21 +89,47 @@ public class AlertStore {
         return spec.then();
     }
 
-    /** Marks the open alerts of one scope resolved and returns them. */
-    public Flux<OpenAlert> resolve(String flag, Optional<String> tenant, Instant at) {
-        var spec = db.sql("UPDATE guard_alerts SET status = 'resolved', resolved_at = :at WHERE flag_name = :flag "
-                        + "AND status = 'open' AND tenant_id IS NOT DISTINCT FROM :tenant::text "
-                        + "RETURNING id, severity, rule, dedup_key, explanation")
-                .bind("flag", flag).bind("at", at.atOffset(ZoneOffset.UTC));
+    /** Marks the unresolved (open or mitigated) alerts of one scope resolved and returns them. */
+    public Flux<OpenAlert> resolve(String flag, Optional<String> tenant, Instant at, String resolution) {
+        var spec = db.sql("UPDATE guard_alerts SET status = 'resolved', resolved_at = :at, resolution = :resolution "
+                        + "WHERE flag_name = :flag AND status <> 'resolved' AND tenant_id IS NOT DISTINCT FROM :tenant::text "
+                        + "RETURNING id, severity, rule, dedup_key, explanation, episode, tenant_id")
+                .bind("flag", flag).bind("at", at.atOffset(ZoneOffset.UTC)).bind("resolution", resolution);
         spec = tenant.isPresent() ? spec.bind("tenant", tenant.get()) : spec.bindNull("tenant", String.class);
-        return spec.map((row, meta) -> new OpenAlert(row.get("id", Long.class), row.get("severity", String.class),
-                        row.get("rule", String.class), row.get("dedup_key", String.class),
-                        row.get("explanation", String.class)))
-                .all();
+        return spec.map(AlertStore::openAlert).all();
+    }
+
+    /** Resolves one alert (if not yet resolved) and returns it. */
+    public Mono<OpenAlert> resolveOne(long id, Instant at, String resolution) {
+        return db.sql("UPDATE guard_alerts SET status = 'resolved', resolved_at = :at, resolution = :resolution "
+                        + "WHERE id = :id AND status <> 'resolved' "
+                        + "RETURNING id, severity, rule, dedup_key, explanation, episode, tenant_id")
+                .bind("id", id).bind("at", at.atOffset(ZoneOffset.UTC)).bind("resolution", resolution)
+                .map(AlertStore::openAlert).one();
+    }
+
+    /** The scope's alert is mitigated: its rollback committed. */
+    public Mono<Void> mitigate(long id, Instant at) {
+        return db.sql("UPDATE guard_alerts SET status = 'mitigated', mitigated_at = :at WHERE id = :id AND status = 'open'")
+                .bind("id", id).bind("at", at.atOffset(ZoneOffset.UTC)).then();
+    }
+
+    /** Unresolved critical alerts of a flag (tenant empty = the flag's own), oldest first. */
+    public Flux<OpenAlert> unresolvedCritical(String flag) {
+        return db.sql("SELECT id, severity, rule, dedup_key, explanation, episode, tenant_id FROM guard_alerts "
+                        + "WHERE flag_name = :flag AND status <> 'resolved' AND severity = 'critical' ORDER BY id")
+                .bind("flag", flag).map(AlertStore::openAlert).all();
+    }
+
+    private static OpenAlert openAlert(Readable row, Object meta) {
+        return new OpenAlert(row.get("id", Long.class), row.get("severity", String.class),
+                row.get("rule", String.class), row.get("dedup_key", String.class),
+                row.get("explanation", String.class), row.get("episode", Integer.class),
+                Optional.ofNullable(row.get("tenant_id", String.class)));
     }
 
     public Mono<Boolean> hasOpenCritical(String flag) {
-        return db.sql("SELECT EXISTS (SELECT 1 FROM guard_alerts WHERE flag_name = :flag AND status = 'open' "
+        return db.sql("SELECT EXISTS (SELECT 1 FROM guard_alerts WHERE flag_name = :flag AND status <> 'resolved' "
                         + "AND severity = 'critical' AND acknowledged_at IS NULL) AS open")
                 .bind("flag", flag).map((row, meta) -> row.get("open", Boolean.class)).one();
     }
@@ -107,6 +155,12 @@ public class AlertStore {
                         row.get("sink", String.class), row.get("kind", String.class),
                         row.get("payload", Json.class).asString(), row.get("attempts", Integer.class)))
                 .all();
+    }
+
+    /** Deliveries still waiting in the outbox (due now or retrying later), over every replica: the backlog. */
+    public Mono<Long> pendingCount() {
+        return db.sql("SELECT count(*) AS n FROM alert_deliveries WHERE state = 'pending'")
+                .map((row, meta) -> row.get("n", Long.class)).one();
     }
 
     public Mono<Void> delivered(long id) {
@@ -167,7 +221,11 @@ public class AlertStore {
                 row.get("rule", String.class), row.get("explanation", String.class), row.get("status", String.class),
                 row.get("raised_at", OffsetDateTime.class).toInstant(),
                 Optional.ofNullable(ack).map(OffsetDateTime::toInstant),
-                Optional.ofNullable(row.get("acknowledged_by", String.class)), delivery);
+                Optional.ofNullable(row.get("acknowledged_by", String.class)), delivery,
+                row.get("episode", Integer.class),
+                Optional.ofNullable(row.get("mitigated_at", OffsetDateTime.class)).map(OffsetDateTime::toInstant),
+                Optional.ofNullable(row.get("resolved_at", OffsetDateTime.class)).map(OffsetDateTime::toInstant),
+                Optional.ofNullable(row.get("resolution", String.class)), row.get("dedup_key", String.class));
     }
 
     private static String cut(String s) {

@@ -1,10 +1,13 @@
 package dev.switchboard.controlplane.alerts;
 
 import dev.switchboard.controlplane.scheduling.PeriodicRounds;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -18,6 +21,9 @@ import reactor.core.publisher.Mono;
  * and recorded. A row is settled only after its send, so nothing is lost when a sink is down for minutes; it is
  * sent again only if this process dies between the send and the settle (claim timeout), which PagerDuty's
  * dedup_key absorbs.
+ *
+ * <p>After each round it counts what is still waiting ({@code switchboard_alerts_pending}: the outbox's backlog, the
+ * same on every replica since they share it), so an alert that cannot get out pages through the metrics path.
  */
 @Component
 public class DeliveryWorker extends PeriodicRounds {
@@ -27,11 +33,17 @@ public class DeliveryWorker extends PeriodicRounds {
     private final AlertStore store;
     private final AlertProperties properties;
     private final Map<String, Sink> sinks;
+    private final AtomicLong pending = new AtomicLong();
 
-    DeliveryWorker(AlertStore store, AlertProperties properties, List<Sink> sinks) {
+    DeliveryWorker(AlertStore store, AlertProperties properties, List<Sink> sinks, MeterRegistry meters) {
         this.store = store;
         this.properties = properties;
         this.sinks = sinks.stream().collect(Collectors.toMap(Sink::name, Function.identity()));
+        if (properties.deliveryEnabled()) {
+            Gauge.builder("switchboard.alerts.pending", pending, AtomicLong::get)
+                    .description("Alert deliveries (Slack, PagerDuty) waiting in the outbox, counted after each delivery round")
+                    .register(meters);
+        }
     }
 
     @Override
@@ -46,7 +58,7 @@ public class DeliveryWorker extends PeriodicRounds {
 
     @Override
     protected Mono<Void> round(long tick) {
-        return deliverDue();
+        return deliverDue().then(store.pendingCount()).doOnNext(pending::set).then();
     }
 
     /** One round: claim up to 20 due messages and settle each. */

@@ -18,7 +18,9 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Slack through slack-api-client: {@code chat.postMessage} with Block Kit when a bot token is set, else the
  * incoming webhook. The SDK is blocking (OkHttp), so calls run on the bounded-elastic scheduler, never on an
- * event loop. Slack reports most errors as 200 {@code ok:false}; rate limits as 429 with Retry-After.
+ * event loop. Slack reports most errors as 200 {@code ok:false}; rate limits as 429 with Retry-After. The SDK
+ * client (OkHttp, Gson and the SDK's own classes) is built on the first delivery, not at start: most control
+ * planes never send one in their first minutes, and building it cost a fifth of a second of every start.
  */
 @Component
 class SlackSink implements Sink {
@@ -27,18 +29,25 @@ class SlackSink implements Sink {
     private static final Set<String> TRANSIENT = Set.of("ratelimited", "rate_limited", "internal_error",
             "fatal_error", "service_unavailable", "request_timeout");
 
-    private final Slack slack;
     private final AlertProperties properties;
     private final JsonMapper json;
+    private Slack slack;
 
     SlackSink(AlertProperties properties, JsonMapper json) {
-        SlackConfig config = new SlackConfig();
-        config.setMethodsEndpointUrlPrefix(properties.slack().apiUrl());
-        config.setPrettyResponseLoggingEnabled(false);
-        config.setStatsEnabled(false);
-        this.slack = Slack.getInstance(config);
         this.properties = properties;
         this.json = json;
+    }
+
+    /** The SDK client, built once on first use (a bounded-elastic thread: it reads the SDK's resources). */
+    private synchronized Slack slack() {
+        if (slack == null) {
+            SlackConfig config = new SlackConfig();
+            config.setMethodsEndpointUrlPrefix(properties.slack().apiUrl());
+            config.setPrettyResponseLoggingEnabled(false);
+            config.setStatsEnabled(false);
+            slack = Slack.getInstance(config);
+        }
+        return slack;
     }
 
     @Override
@@ -61,7 +70,7 @@ class SlackSink implements Sink {
     private Result postMessage(AlertProperties.Slack cfg, AlertStore.Delivery delivery) throws Exception {
         JsonNode payload = json.readTree(delivery.payload());
         try {
-            ChatPostMessageResponse response = slack.methods(cfg.botToken()).chatPostMessage(r -> r
+            ChatPostMessageResponse response = slack().methods(cfg.botToken()).chatPostMessage(r -> r
                     .channel(cfg.channel())
                     .text(payload.path("text").asString())
                     .blocksAsString(json.writeValueAsString(payload.path("blocks"))));
@@ -84,7 +93,7 @@ class SlackSink implements Sink {
     private Result webhook(AlertProperties.Slack cfg, AlertStore.Delivery delivery) throws Exception {
         @SuppressWarnings("unchecked")
         Map<String, Object> payload = json.readValue(delivery.payload(), Map.class);
-        WebhookResponse response = slack.send(cfg.webhookUrl(), json.writeValueAsString(payload));
+        WebhookResponse response = slack().send(cfg.webhookUrl(), json.writeValueAsString(payload));
         int status = response.getCode();
         if (status >= 200 && status < 300) {
             return new Result.Delivered();

@@ -11,8 +11,10 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * {@link AlertBoard} over the stored alerts. Acknowledging is audited and, for an open critical alert, also
- * acknowledges the PagerDuty incident (same dedup key) through the outbox.
+ * {@link AlertBoard} over the stored alerts. Acknowledging is audited. For an open critical alert it also
+ * acknowledges the PagerDuty incident (same dedup key) through the outbox; a mitigated alert (its rollback took
+ * effect) is resolved by the acknowledgement: PagerDuty resolve and a Slack "resolved" message, and the next
+ * breach is a new episode.
  */
 @Service
 public class StoredAlertBoard implements AlertBoard {
@@ -20,11 +22,17 @@ public class StoredAlertBoard implements AlertBoard {
     private final AlertStore store;
     private final AuditLog audit;
     private final TransactionalOperator tx;
+    private final Resolutions resolutions;
+    private final String dashboardUrl;
 
-    StoredAlertBoard(AlertStore store, AuditLog audit, TransactionalOperator tx) {
+    StoredAlertBoard(AlertStore store, AuditLog audit, TransactionalOperator tx, Resolutions resolutions,
+                     @org.springframework.beans.factory.annotation.Value("${switchboard.guard.dashboard-url:http://localhost:8080}")
+                     String dashboardUrl) {
         this.store = store;
         this.audit = audit;
         this.tx = tx;
+        this.resolutions = resolutions;
+        this.dashboardUrl = dashboardUrl.replaceAll("/+$", "");
     }
 
     @Override
@@ -47,6 +55,10 @@ public class StoredAlertBoard implements AlertBoard {
                     Mono<Void> pd = "critical".equals(before.severity()) && "open".equals(before.status())
                             ? store.dedupKey(id).flatMap(key -> store.enqueue(id, before.flag(), "pagerduty",
                             "acknowledge", key + "|ack", AlertMessages.pagerDutyEvent("acknowledge", key), false))
+                            : "mitigated".equals(before.status())
+                            ? store.resolveOne(id, java.time.Instant.now(), "acknowledged by " + caller.name())
+                            .flatMap(a -> resolutions.resolved(before.flag(), a, "acknowledged by " + caller.name()
+                                    + " after the rollback", java.time.Instant.now(), dashboardUrl + "/flags/" + before.flag()))
                             : Mono.empty();
                     return store.acknowledge(id, caller.name())
                             .then(pd)

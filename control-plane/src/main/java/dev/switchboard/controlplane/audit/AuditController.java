@@ -1,5 +1,6 @@
 package dev.switchboard.controlplane.audit;
 
+import dev.switchboard.controlplane.web.TextRules;
 import dev.switchboard.controlplane.errors.InvalidInput;
 import dev.switchboard.controlplane.security.Caller;
 import dev.switchboard.controlplane.web.RequestIds;
@@ -67,6 +68,7 @@ class AuditController {
     @ResponseStatus(HttpStatus.CREATED)
     Mono<Map<String, Long>> record(@Valid @RequestBody ExternalEvent event, @AuthenticationPrincipal Caller caller,
                                    ServerWebExchange exchange) {
+        TextRules.checkNested("details", event.details());
         return log.append(AuditEvent.of(caller, "external." + event.action(), event.flag(), event.tenantId(), null,
                         event.details(), event.reason(), RequestIds.of(exchange).orElse(null)))
                 .map(id -> Map.of("id", id));

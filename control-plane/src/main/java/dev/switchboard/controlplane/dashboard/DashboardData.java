@@ -8,6 +8,7 @@ import dev.switchboard.controlplane.evaluation.FlagEvaluator;
 import dev.switchboard.controlplane.evaluation.RolloutRule;
 import dev.switchboard.controlplane.evaluation.Variant;
 import dev.switchboard.controlplane.flags.FlagState;
+import dev.switchboard.controlplane.confirmations.Confirmations;
 import dev.switchboard.controlplane.flags.FlagStore;
 import dev.switchboard.controlplane.metrics.Comparison;
 import dev.switchboard.controlplane.metrics.ComparisonSource;
@@ -58,13 +59,19 @@ class DashboardData {
     private final ObjectProvider<RouterDirectory> routers;
     private final StageAdvance stages;
     private final org.springframework.r2dbc.core.DatabaseClient db;
+    private final dev.switchboard.controlplane.unleash.ClientRegistry sdks;
     private final java.util.Map<String, long[]> counts = new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.Map<String, PlanEntry> plans = new java.util.concurrent.ConcurrentHashMap<>();
 
+    private final Confirmations confirmations;
+
     DashboardData(FlagStore flags, TenantStore tenants, ObjectProvider<ComparisonSource> comparisons,
                   ObjectProvider<AlertBoard> alerts, ObjectProvider<RouterDirectory> routers, StageAdvance stages,
-                  org.springframework.r2dbc.core.DatabaseClient db) {
+                  org.springframework.r2dbc.core.DatabaseClient db,
+                  dev.switchboard.controlplane.unleash.ClientRegistry sdks, Confirmations confirmations) {
         this.db = db;
+        this.sdks = sdks;
+        this.confirmations = confirmations;
         this.stages = stages;
         this.flags = flags;
         this.tenants = tenants;
@@ -87,7 +94,7 @@ class DashboardData {
 
     Mono<Overview> overview(String name) {
         return flag(name).flatMap(flag -> Mono.zip(count(flag.rule()), comparison(name), charts(name),
-                        activeAlerts(name), routerSummary(flag), plan(flag))
+                        activeAlerts(name), routerSummary(flag), plan(flag), confirmations.of(flag).map(ConfirmationLine::of))
                 .map(t -> {
                     long[] counts = t.getT1();
                     Optional<Comparison> comparison = t.getT2();
@@ -97,7 +104,7 @@ class DashboardData {
                     Overview.Card v2 = card("V2 (new agent)", "v2", comparison.map(Comparison::v2), empty);
                     List<String> failing = comparison.map(c -> GoNoGo.failing(c.v2())).orElse(List.of());
                     return new Overview(flag, counts[0], counts[1], flag.stage(), t.getT6(), v1, v2, failing,
-                            installed, t.getT3(), t.getT4(), t.getT5());
+                            installed, t.getT3(), t.getT4(), t.getT5(), t.getT7());
                 }));
     }
 
@@ -211,6 +218,21 @@ class DashboardData {
                 .onErrorResume(e -> unavailable("alerts", e, Optional.empty()));
     }
 
+    /** One SDK instance on the routers page: who it is, when last heard from, its yes/no for the flag over 1 h. */
+    record SdkRow(String app, String instance, String sdkVersion, String lastSeen, long yes, long no,
+                  String lastReported) {
+    }
+
+    /** The SDK instances that talk to the Unleash client API (routers and any other SDK), newest first. */
+    Mono<List<SdkRow>> sdkInstances(FlagState flag) {
+        return sdks.instances(flag.name(), 200)
+                .map(i -> new SdkRow(i.appName(), i.instanceId(), i.sdkVersion() == null ? "" : i.sdkVersion(),
+                        TIME.format(i.lastSeen()), i.yes(), i.no(),
+                        i.lastReported().map(TIME::format).orElse("not in the last hour")))
+                .collectList()
+                .onErrorResume(e -> unavailable("sdk instances", e, List.of()));
+    }
+
     Mono<Overview.RouterSummary> routerSummary(FlagState flag) {
         RouterDirectory directory = routers.getIfAvailable();
         if (directory == null) {
@@ -219,6 +241,7 @@ class DashboardData {
         return directory.routers().collectList().map(list -> {
             List<Overview.RouterRow> rows = list.stream().map(r -> row(r, flag)).toList();
             long live = rows.stream().filter(r -> !r.stale()).count();
+            // blind routers (live, windows not arriving) are listed, and counted as not holding anything we can see
             long holding = rows.stream().filter(r -> !r.stale() && r.current()).count();
             return new Overview.RouterSummary(true, holding, live, rows);
         }).onErrorResume(e -> unavailable("routers", e, new Overview.RouterSummary(false, 0, 0, List.of())));
@@ -226,8 +249,9 @@ class DashboardData {
 
     private static Overview.RouterRow row(RouterView r, FlagState flag) {
         Long held = r.flagRevisions().get(flag.name());
-        return new Overview.RouterRow(r.routerId(), r.version(), TIME.format(r.lastSeen()),
-                held == null ? "none" : String.valueOf(held), held != null && held >= flag.revision(), r.stale());
+        return new Overview.RouterRow(r.routerId(), r.version(), r.lastSeen() == null ? "never" : TIME.format(r.lastSeen()),
+                held == null ? "none" : String.valueOf(held), held != null && held >= flag.revision(), r.stale(),
+                r.blind());
     }
 
     /** Tenants matching a search, each with its decision and, when metrics exist, its own numbers. */

@@ -31,9 +31,12 @@ class DashboardPages {
         this.audit = audit;
     }
 
+    /** The login form, saying why it is shown again: a wrong password ({@code ?error}) or a logout. */
     @GetMapping("/login")
-    Rendering login() {
-        return Rendering.view("dashboard/login").build();
+    Rendering login(org.springframework.web.server.ServerWebExchange exchange) {
+        var query = exchange.getRequest().getQueryParams();
+        return Rendering.view("dashboard/login").modelAttribute("wrongPassword", query.containsKey("error"))
+                .modelAttribute("loggedOut", query.containsKey("logout")).build();
     }
 
     @GetMapping({"/", "/dashboard"})
@@ -64,8 +67,9 @@ class DashboardPages {
 
     @GetMapping("/dashboard/flags/{flag}/routers")
     Mono<Rendering> routers(@PathVariable String flag) {
-        return data.flag(flag).flatMap(state -> data.routerSummary(state).map(summary -> Rendering
-                .view("dashboard/routers").modelAttribute("flag", state).modelAttribute("routers", summary).build()));
+        return data.flag(flag).flatMap(state -> data.routerSummary(state).zipWith(data.sdkInstances(state),
+                (summary, sdks) -> Rendering.view("dashboard/routers").modelAttribute("flag", state)
+                        .modelAttribute("routers", summary).modelAttribute("sdks", sdks).build()));
     }
 
     @GetMapping("/dashboard/audit")
@@ -92,7 +96,8 @@ class DashboardPages {
 
     private static Rendering auditPage(AuditFilter filter, List<AuditEvent> events, Optional<Long> older,
                                        List<String> problems) {
-        return Rendering.view("dashboard/audit").modelAttribute("filter", filter).modelAttribute("events", events)
+        return Rendering.view("dashboard/audit").modelAttribute("filter", filter)
+                .modelAttribute("events", events.stream().map(AuditRow::of).toList())
                 .modelAttribute("older", older.orElse(null)).modelAttribute("problems", problems).build();
     }
 

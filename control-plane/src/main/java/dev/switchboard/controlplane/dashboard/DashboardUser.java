@@ -17,7 +17,7 @@ final class DashboardUser {
             String name = authority.getAuthority();
             if (name != null && name.startsWith("ROLE_")) {
                 Role role = Role.valueOf(name.substring(5));
-                if (role != Role.ROUTER && role.atLeast(best)) {
+                if (!role.machine() && role.atLeast(best)) {
                     best = role;
                 }
             }

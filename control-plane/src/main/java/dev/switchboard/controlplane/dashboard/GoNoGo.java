@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The go/no-go thresholds of the rollout spec, applied to one variant's numbers: error rate 2% / 5%, p95
+ * The go/no-go thresholds of docs/rollout.md, applied to one variant's numbers: error rate 2% / 5%, p95
  * latency 800 / 1200 ms, failed calls 3% / 10%, circuit-breaker opens 0 / more than 2. Below the first figure is
  * ok, up to the second a warning, above it no-go. Every verdict carries its words, so colour is never the only
  * signal.

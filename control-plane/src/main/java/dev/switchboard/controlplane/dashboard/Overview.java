@@ -11,7 +11,7 @@ import java.util.Optional;
 /** Everything the rollout overview shows for one flag, computed once per render. */
 record Overview(FlagState flag, long totalTenants, long onV2, String stage, Optional<Plan> plan, Card v1, Card v2,
                 List<String> goFailing, boolean metricsInstalled, List<SvgChart> charts, Optional<List<AlertView>> alerts,
-                RouterSummary routers) {
+                RouterSummary routers, ConfirmationLine confirmation) {
 
     /** Why raising the percentage is refused right now, if it is (the server checks the same rule). */
     public Optional<String> raiseBlocked() {
@@ -21,6 +21,25 @@ record Overview(FlagState flag, long totalTenants, long onV2, String stage, Opti
 
     public String raiseBlockedText() {
         return raiseBlocked().orElse("");
+    }
+
+    /**
+     * The go/no-go verdict above the cards is the verdict of advancing, as the API's advance judges it (the
+     * guard's criteria with their sample sizes and the bake time), never a list of its own: the banner and the
+     * advance button cannot disagree.
+     */
+    public boolean verdictGo() {
+        return plan.map(Plan::go).orElse(false);
+    }
+
+    public String verdictText() {
+        if (plan.isEmpty()) {
+            return "No verdict: the stage plan cannot be read right now";
+        }
+        Plan p = plan.get();
+        String target = p.hasNext() ? "advancing to " + p.next() + " (" + p.nextPercentage() + "%)" : "the last stage";
+        return p.go() ? "Go: v2 meets every criterion of " + target
+                : "No-go: " + target + " is refused now: " + p.blockedText();
     }
 
     public List<Card> cards() {
@@ -114,6 +133,6 @@ record Overview(FlagState flag, long totalTenants, long onV2, String stage, Opti
     }
 
     record RouterRow(String routerId, String version, String lastSeen, String revision, boolean current,
-                     boolean stale) {
+                     boolean stale, boolean blind) {
     }
 }

@@ -25,7 +25,8 @@ class SessionTimeoutFilter implements WebFilter {
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
         String path = exchange.getRequest().getPath().pathWithinApplication().value();
-        if (path.startsWith("/api/") || path.startsWith("/actuator/")) {
+        if (path.startsWith("/api/") || path.startsWith("/actuator/") || path.startsWith("/slack/")
+                || path.startsWith("/pagerduty/")) {
             return chain.filter(exchange);
         }
         return exchange.getSession()

@@ -4,10 +4,13 @@ import java.nio.charset.StandardCharsets;
 import org.apache.commons.codec.digest.MurmurHash3;
 
 /**
- * Unleash's normalizedHash: murmur3_32 (x86, seed 0) of {@code "<groupId>:<tenantId>"} taken as an unsigned
- * integer, modulo 100, plus 1. Every Unleash SDK computes the same number, so the control plane's explain and
- * the router's SDK always agree; and because a tenant's bucket never changes, raising the percentage only
- * ever adds tenants to v2.
+ * Unleash's normalizedHash: murmur3_32 (x86, seed 0) of the UTF-8 bytes of {@code "<groupId>:<tenantId>"} taken
+ * as an unsigned integer, modulo 100, plus 1. This is exactly what unleash-client-java (the routers' SDK, and
+ * every SDK built on Unleash's Yggdrasil engine) computes for any string, so explain and the routers always
+ * agree (UnleashSdkAgreementTest checks ASCII, UTF-8 and numeric ids). The Node SDK does not hash the UTF-8
+ * bytes of non-ASCII ids and gives another number for many of them; for ASCII ids, which are all the registry
+ * accepts ({@code TenantRules.ID}), every SDK agrees. Because a tenant's bucket never changes, raising the percentage only ever adds tenants
+ * to v2.
  */
 public final class TenantBucket {
 

@@ -28,12 +28,15 @@ public class FlagChanges {
     private final AuditLog audit;
     private final ChangeNotifier notifier;
     private final TransactionalOperator tx;
+    private final java.util.List<ChangeChecks> checks;
 
-    FlagChanges(FlagStore flags, AuditLog audit, ChangeNotifier notifier, TransactionalOperator tx) {
+    FlagChanges(FlagStore flags, AuditLog audit, ChangeNotifier notifier, TransactionalOperator tx,
+                java.util.List<ChangeChecks> checks) {
         this.flags = flags;
         this.audit = audit;
         this.notifier = notifier;
         this.tx = tx;
+        this.checks = java.util.List.copyOf(checks);
     }
 
     public Mono<ChangeOutcome> apply(String flag, FlagCommand command, ChangeContext context) {
@@ -62,14 +65,15 @@ public class FlagChanges {
                                       ChangeContext context) {
         String actor = context.caller().name();
         long revision = before.revision() + 1;
-        return flags.updateCore(before.name(), desired.enabled(), desired.percentage(), revision, actor)
+        return reactor.core.publisher.Flux.fromIterable(checks).concatMap(c -> c.beforeWrite(before, desired, context))
+                .then(flags.updateCore(before.name(), desired.enabled(), desired.percentage(), revision, actor))
                 .then(syncOverrides(before, desired, context))
                 .then(flags.find(before.name()))
                 .flatMap(after -> audit.append(AuditEvent.of(context.caller(), command.action(), after.name(),
                                 command.tenant().orElse(null), before, after, context.reason(),
                                 context.requestId().orElse(null)))
                         .then(flags.insertSnapshot(after, actor, context.reason()))
-                        .then(notifier.flagChanged(after.name(), after.revision()))
+                        .then(notifier.flagChanged(after))
                         .thenReturn(new ChangeOutcome(after, true)));
     }
 
@@ -111,7 +115,7 @@ public class FlagChanges {
                 .flatMap(created -> audit.append(AuditEvent.of(caller, "flag.created", name, null, null, created,
                                 context.reason(), context.requestId().orElse(null)))
                         .then(flags.insertSnapshot(created, caller.name(), "created"))
-                        .then(notifier.flagChanged(name, created.revision()))
+                        .then(notifier.flagChanged(created))
                         .thenReturn(created));
         return create.as(tx::transactional);
     }

@@ -1,5 +1,6 @@
 package dev.switchboard.controlplane.flags;
 
+import dev.switchboard.controlplane.confirmations.Confirmations;
 import dev.switchboard.controlplane.errors.FieldViolation;
 import dev.switchboard.controlplane.errors.InvalidInput;
 import dev.switchboard.controlplane.errors.NotFound;
@@ -54,11 +55,13 @@ class FlagController {
     private final FlagStore flags;
     private final FlagChanges changes;
     private final TenantStore tenants;
+    private final Confirmations confirmations;
 
-    FlagController(FlagStore flags, FlagChanges changes, TenantStore tenants) {
+    FlagController(FlagStore flags, FlagChanges changes, TenantStore tenants, Confirmations confirmations) {
         this.flags = flags;
         this.changes = changes;
         this.tenants = tenants;
+        this.confirmations = confirmations;
     }
 
     @GetMapping
@@ -67,8 +70,9 @@ class FlagController {
     }
 
     @GetMapping("/{flag}")
-    Mono<ResponseEntity<FlagState>> get(@PathVariable String flag) {
-        return existing(flag).map(state -> ResponseEntity.ok().eTag("\"" + state.revision() + "\"").body(state));
+    Mono<ResponseEntity<FlagView>> get(@PathVariable String flag) {
+        return existing(flag).flatMap(state -> confirmations.of(state).map(c ->
+                ResponseEntity.ok().eTag("\"" + state.revision() + "\"").body(FlagView.of(state, c))));
     }
 
     @PostMapping

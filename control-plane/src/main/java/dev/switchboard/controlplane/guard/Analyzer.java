@@ -24,12 +24,21 @@ public final class Analyzer {
     public record Outcome(GuardState state, Verdict verdict) {
     }
 
+    /** Default time a re-enabled scope must stay healthy before its mitigated episode is resolved. */
+    public static final java.time.Duration DEFAULT_RESOLVE_PERIOD = java.time.Duration.ofMinutes(5);
+
     private final Thresholds thresholds;
     private final Rules rules;
+    private final java.time.Duration resolvePeriod;
 
     public Analyzer(Thresholds thresholds) {
+        this(thresholds, DEFAULT_RESOLVE_PERIOD);
+    }
+
+    public Analyzer(Thresholds thresholds, java.time.Duration resolvePeriod) {
         this.thresholds = thresholds.validated();
         this.rules = new Rules(thresholds);
+        this.resolvePeriod = resolvePeriod;
     }
 
     public Thresholds thresholds() {
@@ -40,8 +49,10 @@ public final class Analyzer {
         List<Finding> findings = new ArrayList<>(rules.evaluate("flag", in.slidingLabel(), in.v1(), in.v2(),
                 in.recentLabel(), in.recentV1(), in.recentV2(), in.confirmLabel(), in.confirmV1(), in.confirmV2(),
                 in.v2CircuitOpensLastHour(), in.v1()));
+        findings.addAll(in.sequential());
         boolean sufficient = in.v2().requests() >= thresholds.minV2Requests()
-                || (in.recentV2() != null && in.recentV2().requests() >= thresholds.minV2Requests());
+                || (in.recentV2() != null && in.recentV2().requests() >= thresholds.minV2Requests())
+                || in.sequential().stream().anyMatch(f -> f.sampleSize() >= thresholds.minV2Requests());
         Severity flagLevel = worst(findings);
 
         Map<String, List<Finding>> tenantFindings = new LinkedHashMap<>();
@@ -69,7 +80,7 @@ public final class Analyzer {
         GuardState.Track flagTrack = state.flag();
         boolean pending = flagLevel != Severity.CRITICAL && rules.criticalErrorRateSuspected(in.recentV2());
         if (sufficient) {
-            flagTrack = advance(flagTrack, flagLevel, pending, Optional.empty(), findings, transitions);
+            flagTrack = advance(flagTrack, flagLevel, pending, Optional.empty(), findings, transitions, now);
         }
 
         Map<String, GuardState.Track> tenants = new LinkedHashMap<>(state.tenants());
@@ -78,7 +89,7 @@ public final class Analyzer {
             for (String tenant : criticalTenants) {
                 GuardState.Track before = tenants.getOrDefault(tenant, GuardState.Track.QUIET);
                 GuardState.Track after = advance(before, Severity.CRITICAL, false, Optional.of(tenant),
-                        tenantFindings.get(tenant), transitions);
+                        tenantFindings.get(tenant), transitions, now);
                 tenants.put(tenant, after);
                 attributed.add(tenant);
             }
@@ -87,7 +98,7 @@ public final class Analyzer {
         for (Map.Entry<String, List<Finding>> e : tenantFindings.entrySet()) {
             if (!criticalTenants.contains(e.getKey()) && tenants.containsKey(e.getKey())) {
                 tenants.put(e.getKey(), advance(tenants.get(e.getKey()), Severity.OK, false, Optional.of(e.getKey()),
-                        e.getValue(), transitions));
+                        e.getValue(), transitions, now));
             }
         }
         tenants.values().removeIf(t -> t.quiet() && t.healthyStreak() >= thresholds.healthyForRecovery());
@@ -143,30 +154,40 @@ public final class Analyzer {
      *                inconclusive window and a critical alert still needs a confident finding
      */
     private GuardState.Track advance(GuardState.Track t, Severity level, boolean pending, Optional<String> tenant,
-                                     List<Finding> findings, List<Transition> transitions) {
-        int k = thresholds.breachesForAlert();
+                                     List<Finding> findings, List<Transition> transitions, Instant now) {
+        // a sequential test's alarm already is the accumulated evidence of many windows: it needs no streak
+        int k = findings.stream().anyMatch(f -> f.severity() == Severity.CRITICAL && f.rule().endsWith(Rules.SEQUENTIAL))
+                ? 1 : thresholds.breachesForAlert();
         if (level == Severity.CRITICAL) {
-            GuardState.Track n = new GuardState.Track(t.breachStreak() + 1, t.criticalStreak() + 1, 0, t.open(), t.openRules());
+            GuardState.Track n = t.next(t.breachStreak() + 1, t.criticalStreak() + 1, 0, t.open(), t.openRules())
+                    .withHealthySince(null);
             if (n.criticalStreak() >= k && t.open() != Severity.CRITICAL) {
                 return raise(n, Severity.CRITICAL, tenant, findings, transitions);
             }
             return n;
         }
         if (level == Severity.WARNING) {
-            GuardState.Track n = new GuardState.Track(t.breachStreak() + 1, pending ? t.criticalStreak() + 1 : 0, 0,
-                    t.open(), t.openRules());
+            GuardState.Track n = t.next(t.breachStreak() + 1, pending ? t.criticalStreak() + 1 : 0, 0,
+                    t.open(), t.openRules()).withHealthySince(null);
             if (n.breachStreak() >= k && t.open() == Severity.OK) {
                 return raise(n, Severity.WARNING, tenant, findings, transitions);
             }
             return n;
         }
         if (pending) {
-            return new GuardState.Track(0, t.criticalStreak() + 1, 0, t.open(), t.openRules());
+            return t.next(0, t.criticalStreak() + 1, 0, t.open(), t.openRules()).withHealthySince(null);
         }
-        GuardState.Track n = new GuardState.Track(0, 0, t.healthyStreak() + 1, t.open(), t.openRules());
+        GuardState.Track n = t.next(0, 0, t.healthyStreak() + 1, t.open(), t.openRules())
+                .withHealthySince(t.healthySince() == null ? now : t.healthySince());
         if (n.healthyStreak() >= thresholds.healthyForRecovery() && t.open() != Severity.OK) {
             transitions.add(new Transition(Transition.Kind.RESOLVE, t.open(), tenant, t.openRules(), Optional.empty()));
-            return new GuardState.Track(0, 0, n.healthyStreak(), Severity.OK, List.of());
+            n = n.next(0, 0, n.healthyStreak(), Severity.OK, List.of());
+        }
+        if (n.mitigated() && !n.healthySince().plus(resolvePeriod).isAfter(now)) {
+            // the rolled-back episode: healthy again for the resolve period since the scope was re-enabled
+            transitions.add(new Transition(Transition.Kind.RESOLVE, Severity.CRITICAL, tenant, List.of("mitigated"),
+                    Optional.empty()));
+            n = n.withMitigated(false);
         }
         return n;
     }
@@ -181,7 +202,7 @@ public final class Analyzer {
         if (!rules.contains(primary.rule())) {
             rules.add(primary.rule());
         }
-        return new GuardState.Track(n.breachStreak(), n.criticalStreak(), 0, severity, rules);
+        return n.next(n.breachStreak(), n.criticalStreak(), 0, severity, rules);
     }
 
     private static Severity worst(List<Finding> findings) {

@@ -26,7 +26,7 @@ import reactor.core.publisher.Mono;
 @RestController
 class GuardController {
 
-    record GuardSettings(String policy, Boolean autoAdvance, Thresholds thresholds) {
+    record GuardSettings(String policy, Boolean autoAdvance, Thresholds thresholds, String reason) {
     }
 
     record GuardView(String flag, String policy, boolean autoAdvance, Thresholds thresholds, boolean customThresholds,
@@ -56,12 +56,22 @@ class GuardController {
                         g.autoAdvance(), guard.thresholdsFor(g), g.thresholds().isPresent(), g.state(), v)));
     }
 
-    /** Admin: change the policy, auto-advance, or the thresholds (all refused with every reason when unsound). */
+    /**
+     * Admin: change the policy, auto-advance, or the thresholds (all refused with every reason when unsound), with
+     * the reason recorded in the audit log.
+     */
     @PutMapping("/api/v1/flags/{flag}/guard")
     Mono<GuardView> put(@PathVariable String flag, @RequestBody GuardSettings body,
                         @AuthenticationPrincipal Caller caller, ServerWebExchange exchange) {
         if (body == null) {
             return Mono.error(new InvalidInput("body", "required", "is required"));
+        }
+        // turning auto-rollback off is a change like any other: it says why, in the audit log
+        if (body.reason() == null || body.reason().isBlank()) {
+            return Mono.error(new InvalidInput("reason", "required", "is required"));
+        }
+        if (body.reason().length() > 1000) {
+            return Mono.error(new InvalidInput("reason", "size", "must be at most 1000 characters"));
         }
         if (body.thresholds() != null) {
             List<String> problems = body.thresholds().problems();
@@ -82,7 +92,7 @@ class GuardController {
                                 Map.of("policy", before.policy().wireName(), "autoAdvance", before.autoAdvance()),
                                 Map.of("policy", after.policy().wireName(), "autoAdvance", after.autoAdvance(),
                                         "thresholds", guard.thresholdsFor(after)),
-                                "guard settings changed", RequestIds.of(exchange).orElse(null)))))
+                                body.reason(), RequestIds.of(exchange).orElse(null)))))
                 .then(Mono.defer(() -> get(flag, Optional.of(5))));
         return change.as(tx::transactional);
     }

@@ -13,13 +13,23 @@ import java.util.Map;
  */
 public record GuardInput(String slidingLabel, VariantStats v1, VariantStats v2, String recentLabel,
                          VariantStats recentV1, VariantStats recentV2, String confirmLabel, VariantStats confirmV1,
-                         VariantStats confirmV2, long v2CircuitOpensLastHour, Map<String, Pair> tenants) {
+                         VariantStats confirmV2, long v2CircuitOpensLastHour, Map<String, Pair> tenants,
+                         java.util.List<Finding> sequential) {
 
     public record Pair(VariantStats v1, VariantStats v2) {
     }
 
     public GuardInput {
         tenants = Map.copyOf(tenants);
+        sequential = sequential == null ? java.util.List.of() : java.util.List.copyOf(sequential);
+    }
+
+    /** Without sequential findings. */
+    public GuardInput(String slidingLabel, VariantStats v1, VariantStats v2, String recentLabel, VariantStats recentV1,
+                      VariantStats recentV2, String confirmLabel, VariantStats confirmV1, VariantStats confirmV2,
+                      long v2CircuitOpensLastHour, Map<String, Pair> tenants) {
+        this(slidingLabel, v1, v2, recentLabel, recentV1, recentV2, confirmLabel, confirmV1, confirmV2,
+                v2CircuitOpensLastHour, tenants, java.util.List.of());
     }
 
     /** Without a confirm window. */

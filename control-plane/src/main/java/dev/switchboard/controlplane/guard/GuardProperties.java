@@ -22,16 +22,28 @@ import org.springframework.validation.annotation.Validated;
  * @param defaultPolicy  notify-only | pause | auto-rollback
  * @param dashboardUrl   base URL of the dashboard, for links in Slack and PagerDuty
  * @param thresholds     the rules in numbers
+ * @param resolvePeriod  a rolled-back (mitigated) episode resolves when its scope, re-enabled, stays healthy this long
+ * @param sequentialThreshold         h of the absolute sequential tests (error rate, p95), at up to 80 v2 requests
+ *                                    per router window (more: h grows with the square root); fast on purpose, and
+ *                                    an alarm also needs v2 confidently worse than v1 when v1 has traffic (see
+ *                                    {@link SequentialRules}; default {@link SequentialRules#DEFAULT_H})
+ * @param sequentialRelativeThreshold h of the v2-against-v1 sequential test (default
+ *                                    {@link SequentialRules#DEFAULT_H_RELATIVE})
+ * @param sequentialHorizon           how far back the sequential tests look (and restart), at most since arming
  */
 @Validated
 @ConfigurationProperties("switchboard.guard")
-public record GuardProperties(@DefaultValue("true") boolean enabled, @DefaultValue("5s") @NotNull Duration interval,
+public record GuardProperties(@DefaultValue("true") boolean enabled, @DefaultValue("1s") @NotNull Duration interval,
                               @DefaultValue("5m") @NotNull Duration window,
                               @DefaultValue("20s") @NotNull Duration recentWindow,
                               @DefaultValue("30s") @NotNull Duration confirmWindow,
                               @DefaultValue("auto-rollback") @NotNull String defaultPolicy,
                               @DefaultValue("http://localhost:8080") @NotNull String dashboardUrl,
-                              @DefaultValue @NotNull ThresholdSettings thresholds) {
+                              @DefaultValue @NotNull ThresholdSettings thresholds,
+                              @DefaultValue("5m") @NotNull Duration resolvePeriod,
+                              @DefaultValue("7") double sequentialThreshold,
+                              @DefaultValue("20") double sequentialRelativeThreshold,
+                              @DefaultValue("2m") @NotNull Duration sequentialHorizon) {
 
     public GuardProperties {
         if (interval.isNegative() || interval.isZero()) {
@@ -49,7 +61,7 @@ public record GuardProperties(@DefaultValue("true") boolean enabled, @DefaultVal
         thresholds.toThresholds().validated();
     }
 
-    /** The thresholds as configuration, with the seed's defaults. */
+    /** The thresholds as configuration, defaulting to the go/no-go table of docs/rollout.md. */
     public record ThresholdSettings(@DefaultValue("2") double errorRateWarningPercent,
                                     @DefaultValue("5") double errorRateCriticalPercent,
                                     @DefaultValue("800") double p95WarningMs,

@@ -41,6 +41,31 @@ public class GuardStore {
                 .bind("flag", flag).bind("policy", properties.defaultPolicy()).then();
     }
 
+    /** Where the flag's stage stands as the guard recorded it: the percentage and when it was entered. */
+    public record StageMark(Optional<Integer> percentage, Optional<Instant> enteredAt) {
+    }
+
+    public Mono<StageMark> stage(String flag) {
+        return db.sql("SELECT stage_percentage, stage_entered_at FROM guard_flags WHERE flag_name = :flag")
+                .bind("flag", flag)
+                .map((row, meta) -> new StageMark(Optional.ofNullable(row.get("stage_percentage", Integer.class)),
+                        Optional.ofNullable(row.get("stage_entered_at", OffsetDateTime.class)).map(OffsetDateTime::toInstant)))
+                .one();
+    }
+
+    /** Records that the flag entered the stage at {@code percentage} at {@code at} (in the caller's transaction). */
+    public Mono<Void> enterStage(String flag, int percentage, Instant at) {
+        return db.sql("UPDATE guard_flags SET stage_percentage = :p, stage_entered_at = :at WHERE flag_name = :flag")
+                .bind("p", percentage).bind("at", at.atOffset(ZoneOffset.UTC)).bind("flag", flag).then();
+    }
+
+    /** Enabled flags below 100 % whose guard settings ask for auto-advance. */
+    public Flux<String> autoAdvanceCandidates() {
+        return db.sql("SELECT g.flag_name FROM guard_flags g JOIN flags f ON f.name = g.flag_name "
+                        + "WHERE g.auto_advance AND f.enabled AND f.percentage < 100")
+                .map((row, meta) -> row.get("flag_name", String.class)).all();
+    }
+
     public Mono<FlagGuard> find(String flag) {
         return ensure(flag).then(db.sql("SELECT * FROM guard_flags WHERE flag_name = :flag").bind("flag", flag)
                 .map((row, meta) -> read(row)).one());

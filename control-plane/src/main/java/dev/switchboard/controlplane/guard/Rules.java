@@ -18,6 +18,11 @@ final class Rules {
     static final String RELATIVE_P95 = "p95-vs-v1";
     static final String ERROR_RATE_VS_V1 = "error-rate-vs-v1";
     static final String WIDESPREAD = "tenant-regressions-widespread";
+    /** Suffix of the sequential rules' names (raised on their own alarm, without a streak). */
+    static final String SEQUENTIAL = "-sequential";
+    static final String ERROR_RATE_SEQ = "error-rate" + SEQUENTIAL;
+    static final String P95_SEQ = "p95-latency" + SEQUENTIAL;
+    static final String ERROR_RATE_VS_V1_SEQ = "error-rate-vs-v1" + SEQUENTIAL;
 
     /**
      * The v2-vs-v1 error test is asked every few seconds of a sliding window that moves by a thirtieth at a
@@ -29,7 +34,14 @@ final class Rules {
      * bigger step, and the absolute error-rate rules stay as they are.
      */
     static final double VS_V1_CONFIDENCE = 0.999;
+    /**
+     * A critical breach is v2's only when v2 is confidently above this many times v1's rate over the same data (when
+     * v1 has comparable traffic); below, it is a cause both share (a carrier outage) and rolling back would not help.
+     */
+    static final double SHARED_CAUSE_FACTOR = 1.5;
     static final double VS_V1_MIN_RELATIVE_INCREASE = 0.5;
+    /** v1 can vouch for a shared cause when it has at least this share of v2's traffic (see SequentialRules). */
+    static final double COMPARABLE_SHARE = SequentialRules.COMPARABLE_V1_SHARE;
 
     private final Thresholds t;
 
@@ -97,6 +109,9 @@ final class Rules {
     private List<Finding> window(String scope, String label, VariantStats v2, VariantStats v1, boolean full) {
         List<Finding> out = new ArrayList<>();
         double confidence = t.confidencePercent() / 100;
+        // the sliding window is asked every second over data that moves by a few windows at a time: hundreds of
+        // correlated looks a day, so its comparison with v1 asks 99.9 % (as the v2-vs-v1 warning does)
+        double comparison = full ? Math.max(confidence, VS_V1_CONFIDENCE) : confidence;
 
         double rate = v2.errorRate();
         double critical = t.errorRateCriticalPercent() / 100;
@@ -105,19 +120,32 @@ final class Rules {
         double confWarning = Statistics.confidenceAbove(v2.errors(), v2.requests(), warning);
         Severity errSeverity = rate > critical && confCritical >= confidence ? Severity.CRITICAL
                 : rate > warning && confWarning >= confidence ? Severity.WARNING : Severity.OK;
+        boolean shared = errSeverity == Severity.CRITICAL && comparable(v1, v2.requests())
+                && Statistics.confidenceRatioAbove(independent(v2), v2.requests(), independent(v1), v1.requests(),
+                SHARED_CAUSE_FACTOR) < comparison;
+        if (shared) {
+            errSeverity = Severity.WARNING; // v1 is as bad: a shared cause, and rolling back would not help
+        }
         double errThreshold = errSeverity == Severity.CRITICAL ? critical : warning;
         out.add(new Finding(ERROR_RATE, errSeverity, scope, label, rate, errThreshold, null, v2.requests(),
                 errSeverity == Severity.CRITICAL ? confCritical : confWarning,
                 "v2 error rate " + pct(rate) + " over " + label + " (warning above " + pct(warning) + ", critical above "
-                        + pct(critical) + ")"));
+                        + pct(critical) + ")" + (shared ? "; v1 is at " + pct(v1.errorRate()) + ": a shared cause, not "
+                        + "v2's (no rollback)" : "")));
 
         double p95 = v2.p95LatencyMs();
         Severity p95Severity = p95 > t.p95CriticalMs() ? Severity.CRITICAL
                 : p95 > t.p95WarningMs() ? Severity.WARNING : Severity.OK;
+        boolean slowShared = p95Severity == Severity.CRITICAL && comparable(v1, v2.requests())
+                && p95 < SHARED_CAUSE_FACTOR * v1.p95LatencyMs();
+        if (slowShared) {
+            p95Severity = Severity.WARNING; // v1 is as slow: a shared cause, and rolling back would not help
+        }
         out.add(new Finding(P95, p95Severity, scope, label, p95,
                 p95Severity == Severity.CRITICAL ? t.p95CriticalMs() : t.p95WarningMs(), null, v2.requests(), null,
                 "v2 p95 " + ms(p95) + " over " + label + " (warning above " + ms(t.p95WarningMs()) + ", critical above "
-                        + ms(t.p95CriticalMs()) + ")"));
+                        + ms(t.p95CriticalMs()) + ")" + (slowShared ? "; v1's p95 is " + ms(v1.p95LatencyMs())
+                        + ": a shared cause, not v2's (no rollback)" : "")));
 
         if (v1 != null && v1.requests() >= t.minV2Requests()) {
             double limit = v1.p95LatencyMs() * t.relativeP95Factor();
@@ -149,12 +177,35 @@ final class Rules {
             double confGo = Statistics.confidenceAbove(v2.failedCalls(), v2.calls(), go);
             Severity s = failed > noGo && confNoGo >= confidence ? Severity.CRITICAL
                     : failed >= go && confGo >= confidence ? Severity.WARNING : Severity.OK;
+            boolean callsShared = s == Severity.CRITICAL && v1 != null && v1.calls() >= COMPARABLE_SHARE * v2.calls()
+                    && Statistics.confidenceRatioAbove(v2.failedCalls(), v2.calls(), v1.failedCalls(), v1.calls(),
+                    SHARED_CAUSE_FACTOR) < comparison;
+            if (callsShared) {
+                s = Severity.WARNING;
+            }
             out.add(new Finding(FAILED_CALLS, s, scope, label, failed, s == Severity.CRITICAL ? noGo : go, null,
                     v2.calls(), s == Severity.CRITICAL ? confNoGo : confGo,
                     "v2 failed calls " + pct(failed) + " of " + v2.calls() + " (go below " + pct(go) + ", no-go above "
-                            + pct(noGo) + ")"));
+                            + pct(noGo) + ")" + (callsShared ? "; v1 fails " + pct(v1.failedCallsRate())
+                            + " of its calls: a shared cause, not v2's (no rollback)" : "")));
         }
         return out;
+    }
+
+    /**
+     * v1 has enough traffic next to v2's to tell a shared cause from v2's own: at least the minimum requests and a
+     * quarter of v2's. A critical error rate (or failed calls) is then v2's only when v2 is above 1.5 × v1's rate with
+     * the configured confidence (exact test on the split of the failed calls, {@link Statistics#confidenceRatioAbove});
+     * a breach both share is a warning. The 5-minute window asks 99.9 % (it is looked at every second), the short
+     * windows the configured confidence, the sequential rules {@link SequentialRules#GATE_CONFIDENCE}.
+     */
+    private boolean comparable(VariantStats v1, long v2Requests) {
+        return v1 != null && v1.requests() >= t.minV2Requests() && v1.requests() >= COMPARABLE_SHARE * v2Requests;
+    }
+
+    /** The independent errors of a window: its failed calls, or every error without call ids (see SequentialRules). */
+    private static long independent(VariantStats v) {
+        return v.failedCalls() > 0 ? Math.min(v.failedCalls(), v.errors()) : v.errors();
     }
 
     static String pct(double fraction) {

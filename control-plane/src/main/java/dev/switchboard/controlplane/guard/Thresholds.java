@@ -4,18 +4,18 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The guard's rules in numbers (the seed's go/no-go table plus the relative and evidence rules). Percentages
+ * The guard's rules in numbers (docs/rollout.md's go/no-go table plus the relative and evidence rules). Percentages
  * are given as percentages (2 means 2 %), as people write them. {@link #problems()} lists every inconsistency
  * so a bad configuration is refused with all its mistakes at once.
  *
- * @param errorRateWarningPercent     v2 error rate above this → warning (seed: 2)
- * @param errorRateCriticalPercent    v2 error rate above this → critical (seed: 5)
- * @param p95WarningMs                v2 p95 above this → warning (seed: 800)
- * @param p95CriticalMs               v2 p95 above this → critical (seed: 1200)
- * @param failedCallsGoPercent        failed calls at or above this → warning, and no "go" (seed: 3)
- * @param failedCallsNoGoPercent      failed calls above this → critical (seed: 10)
- * @param circuitOpensWarningPerHour  this many circuit-breaker opens in the last hour → warning (seed: 1)
- * @param circuitOpensCriticalPerHour more than this many → critical (seed: 2)
+ * @param errorRateWarningPercent     v2 error rate above this → warning (default 2)
+ * @param errorRateCriticalPercent    v2 error rate above this → critical (default 5)
+ * @param p95WarningMs                v2 p95 above this → warning (default 800)
+ * @param p95CriticalMs               v2 p95 above this → critical (default 1200)
+ * @param failedCallsGoPercent        failed calls at or above this → warning, and no "go" (default 3)
+ * @param failedCallsNoGoPercent      failed calls above this → critical (default 10)
+ * @param circuitOpensWarningPerHour  this many circuit-breaker opens in the last hour → warning (default 1)
+ * @param circuitOpensCriticalPerHour more than this many → critical (default 2)
  * @param relativeP95Factor           v2 p95 above this many times v1's → critical (2)
  * @param relativeP95FloorMs          ... but only when v2's p95 is above this (2× of 20 ms is not a regression)
  * @param errorRateMinDeltaPercent    the v2-vs-v1 error test only warns when v2 is at least this much higher

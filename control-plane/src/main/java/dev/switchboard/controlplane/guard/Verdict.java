@@ -16,6 +16,21 @@ public record Verdict(Instant at, String status, String scope, List<String> tena
                       List<Finding> findings, List<Transition> transitions) {
 
     public static final String INSUFFICIENT = "insufficient-data";
+    /** Not enough data because a live router's windows are not arriving (or are refused). */
+    public static final String BLIND = "blind";
+
+    /** This verdict, saying which live routers it cannot see; "blind" instead of "insufficient data". */
+    public Verdict blinded(List<String> routers) {
+        if (routers.isEmpty()) {
+            return this;
+        }
+        String blind = "blind: router" + (routers.size() > 1 ? "s " : " ") + String.join(", ", routers)
+                + " not reporting";
+        return INSUFFICIENT.equals(status)
+                ? new Verdict(at, BLIND, scope, tenants, blind + " (" + summary + ")", findings, transitions)
+                : new Verdict(at, status, scope, tenants, blind + "; judged on the other routers: " + summary, findings,
+                transitions);
+    }
 
     public Verdict {
         tenants = List.copyOf(tenants);

@@ -1,5 +1,6 @@
 package dev.switchboard.controlplane.metrics;
 
+import dev.switchboard.contract.MetricWindow;
 import io.r2dbc.postgresql.codec.Json;
 import io.r2dbc.spi.Readable;
 import java.time.Instant;
@@ -67,15 +68,14 @@ public class MetricWindowStore {
         this.tx = tx;
     }
 
-    /** Stores a validated push: windows (first write wins on retries), the flag-wide sums, and the router. */
-    public Mono<Void> store(MetricPush push, Instant receivedAt) {
+    /** Stores the accepted series of a checked push: windows (first write wins on retries), the flag-wide sums, and the router. */
+    public Mono<Void> store(MetricWindow push, List<MetricWindow.Series> series, Instant receivedAt) {
         Instant windowStart = Instant.parse(push.windowStart());
         OffsetDateTime start = windowStart.atOffset(ZoneOffset.UTC);
-        List<MetricPush.Series> series = push.series() == null ? List.of() : push.series();
         Mono<Void> windows = Mono.empty();
         if (!series.isEmpty()) {
             List<Map<String, Object>> rows = new ArrayList<>(series.size());
-            for (MetricPush.Series s : series) {
+            for (MetricWindow.Series s : series) {
                 Map<String, Object> row = new LinkedHashMap<>();
                 row.put("flag", s.flag());
                 row.put("tenant", s.tenantId());
@@ -90,7 +90,7 @@ public class MetricWindowStore {
                 row.put("counts", s.latencyCounts());
                 rows.add(row);
             }
-            String[] flags = series.stream().map(MetricPush.Series::flag).distinct().toArray(String[]::new);
+            String[] flags = series.stream().map(MetricWindow.Series::flag).distinct().toArray(String[]::new);
             windows = db.sql("INSERT INTO router_metric_windows (flag_name, window_start, tenant_id, variant, router_id, "
                             + "window_seconds, requests, errors, calls, failed_calls, circuit_breaker_opens, failovers, "
                             + "latency_sum_ms, latency_counts) "
@@ -133,6 +133,17 @@ public class MetricWindowStore {
         return windows.then(router).as(tx::transactional);
     }
 
+    /** Those of {@code names} that are flags. */
+    public Mono<java.util.Set<String>> existingFlags(java.util.Collection<String> names) {
+        if (names.isEmpty()) {
+            return Mono.just(java.util.Set.of());
+        }
+        return db.sql("SELECT name FROM flags WHERE name = ANY(:names)")
+                .bind("names", names.toArray(String[]::new))
+                .map((row, meta) -> row.get("name", String.class)).all()
+                .collect(java.util.stream.Collectors.toSet());
+    }
+
     /** Flag-wide sums per variant over [from, until). */
     public Mono<Map<String, Sums>> flagSums(String flag, Instant from, Instant until) {
         return db.sql("SELECT variant, " + SUMS + " FROM router_metric_flag_windows WHERE flag_name = :flag "
@@ -172,6 +183,16 @@ public class MetricWindowStore {
                         acc.computeIfAbsent(e.getKey(), k -> new LinkedHashMap<>()).put(e.getValue().variant(), e.getValue()));
     }
 
+    /** Flag-wide sums per (second the windows started in, variant), oldest first: the sequential tests' input. */
+    public Flux<Map.Entry<Instant, Sums>> secondSums(String flag, Instant from, Instant until) {
+        return db.sql("SELECT date_trunc('second', window_start) AS at, variant, " + SUMS
+                        + " FROM router_metric_flag_windows WHERE flag_name = :flag AND window_start >= :from "
+                        + "AND window_start < :until GROUP BY 1, variant ORDER BY 1, variant")
+                .bind("flag", flag).bind("from", from.atOffset(ZoneOffset.UTC)).bind("until", until.atOffset(ZoneOffset.UTC))
+                .map((row, meta) -> Map.entry(row.get("at", OffsetDateTime.class).toInstant(), sums(row, meta)))
+                .all();
+    }
+
     /** Flag-wide sums per (minute, variant), oldest first. */
     public Flux<Map.Entry<Instant, Sums>> minuteSums(String flag, Instant from, Instant until) {
         return db.sql("SELECT date_trunc('minute', window_start) AS minute, variant, " + SUMS
@@ -182,16 +203,33 @@ public class MetricWindowStore {
                 .all();
     }
 
-    public Flux<RouterView> routers(Instant staleBefore) {
-        return db.sql("SELECT router_id, version, last_seen, flag_revisions FROM routers ORDER BY router_id")
+    /**
+     * Routers from their pushes and from their SDK heartbeats (instance id = router id, app {@code appName}):
+     * a router whose SDK is live but whose windows are older than {@code blindBefore} (or absent) is blind.
+     */
+    public Flux<RouterView> routers(Instant staleBefore, Instant blindBefore, Instant liveSince, String appName) {
+        return db.sql("WITH sdk AS (SELECT regexp_replace(instance_id, '-polling$', '') AS router_id, "
+                        + "max(last_seen_at) AS sdk_seen FROM unleash_client_instances WHERE app_name = :app GROUP BY 1) "
+                        + "SELECT coalesce(r.router_id, s.router_id) AS router_id, r.version, r.last_seen, "
+                        + "r.flag_revisions, s.sdk_seen FROM routers r FULL JOIN sdk s ON s.router_id = r.router_id "
+                        + "WHERE r.router_id IS NOT NULL OR s.sdk_seen >= :live ORDER BY 1")
+                .bind("app", appName).bind("live", liveSince.atOffset(ZoneOffset.UTC))
                 .map((row, meta) -> {
-                    Instant seen = row.get("last_seen", OffsetDateTime.class).toInstant();
+                    OffsetDateTime lastSeen = row.get("last_seen", OffsetDateTime.class);
+                    Instant seen = lastSeen == null ? null : lastSeen.toInstant();
+                    OffsetDateTime sdkSeen = row.get("sdk_seen", OffsetDateTime.class);
+                    Instant sdk = sdkSeen == null ? null : sdkSeen.toInstant();
                     Json revisions = row.get("flag_revisions", Json.class);
                     Map<String, Long> parsed = new LinkedHashMap<>();
-                    json.readTree(revisions.asString()).properties()
-                            .forEach(e -> parsed.put(e.getKey(), e.getValue().asLong()));
-                    return new RouterView(row.get("router_id", String.class), row.get("version", String.class), seen,
-                            parsed, seen.isBefore(staleBefore));
+                    if (revisions != null) {
+                        json.readTree(revisions.asString()).properties()
+                                .forEach(e -> parsed.put(e.getKey(), e.getValue().asLong()));
+                    }
+                    boolean live = sdk != null && !sdk.isBefore(liveSince);
+                    boolean blind = live && (seen == null || seen.isBefore(blindBefore));
+                    String version = row.get("version", String.class);
+                    return new RouterView(row.get("router_id", String.class), version == null ? "unknown" : version,
+                            seen, parsed, seen == null || seen.isBefore(staleBefore), sdk, blind);
                 }).all();
     }
 

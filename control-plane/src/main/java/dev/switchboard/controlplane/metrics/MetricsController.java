@@ -1,15 +1,22 @@
 package dev.switchboard.controlplane.metrics;
 
-import dev.switchboard.controlplane.errors.InvalidInput;
+import dev.switchboard.contract.MetricWindow;
+import dev.switchboard.contract.WindowRules;
 import dev.switchboard.controlplane.errors.FieldViolation;
+import dev.switchboard.controlplane.errors.InvalidInput;
+import dev.switchboard.controlplane.errors.NotPermitted;
+import dev.switchboard.controlplane.security.Caller;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -43,15 +50,36 @@ class MetricsController {
         this.clock = clock;
     }
 
+    /**
+     * One router window. The token must be bound to the router id the window declares (403 otherwise). The
+     * window is checked by the contract's rules: a broken window, or one whose every series is broken, is a 400
+     * naming the fields and stores nothing; otherwise the valid series are stored and the refused ones are
+     * listed in the 202 answer, each with its reasons.
+     */
     @PostMapping("/api/v1/router-metrics")
-    Mono<ResponseEntity<Map<String, Object>>> push(@RequestBody MetricPush push) {
-        List<FieldViolation> violations = MetricPushValidator.violations(push);
-        if (!violations.isEmpty()) {
-            return Mono.error(new InvalidInput(violations, Map.of()));
+    Mono<ResponseEntity<Map<String, Object>>> push(@RequestBody MetricWindow push,
+                                                   @AuthenticationPrincipal Caller caller) {
+        if (push != null && push.routerId() != null && !caller.speaksFor(push.routerId())) {
+            return Mono.error(new NotPermitted("this router token is bound to router "
+                    + caller.routerId().orElse("(none)") + " and may not push windows of another router"));
         }
-        int series = push.series() == null ? 0 : push.series().size();
-        return store.store(push, clock.now()).thenReturn(ResponseEntity.status(HttpStatus.ACCEPTED)
-                .body(Map.of("accepted", series, "routerId", push.routerId(), "windowStart", push.windowStart())));
+        List<String> flags = push == null || push.series() == null ? List.of() : push.series().stream()
+                .filter(Objects::nonNull).map(MetricWindow.Series::flag).filter(Objects::nonNull).distinct()
+                .limit(WindowRules.MAX_SERIES).toList();
+        return store.existingFlags(flags).flatMap(known -> {
+            WindowRules.Checked checked = WindowRules.check(push, clock.now(), known::contains);
+            if (checked.nothingAccepted()) {
+                return Mono.error(new InvalidInput(checked.all().stream()
+                        .map(v -> new FieldViolation(v.field(), v.rule(), v.message())).toList(), Map.of()));
+            }
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("routerId", push.routerId());
+            body.put("windowStart", push.windowStart());
+            body.put("accepted", checked.accepted().size());
+            body.put("refused", checked.refused());
+            return store.store(push, checked.accepted(), clock.now())
+                    .thenReturn(ResponseEntity.status(HttpStatus.ACCEPTED).body(body));
+        });
     }
 
     @GetMapping("/api/v1/flags/{flag}/comparison")

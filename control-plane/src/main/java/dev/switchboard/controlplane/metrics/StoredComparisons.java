@@ -42,6 +42,11 @@ public class StoredComparisons implements ComparisonSource {
                 .map(sums -> comparison(flag, Optional.of(tenantId), window, until, sums));
     }
 
+    public Mono<Comparison> compareTenant(String flag, String tenantId, Duration window, Instant until) {
+        return store.tenantSums(flag, tenantId, until.minus(window), until)
+                .map(sums -> comparison(flag, Optional.of(tenantId), window, until, sums));
+    }
+
     /** Every tenant with at least {@code minV2Requests} v2 requests in the window, compared. */
     public Mono<Map<String, Comparison>> compareTenants(String flag, Duration window, Instant until, long minV2Requests) {
         return store.tenantsWithV2Traffic(flag, until.minus(window), until, minV2Requests).map(byTenant -> {

@@ -19,6 +19,8 @@ class StoredRouterDirectory implements RouterDirectory {
 
     @Override
     public Flux<RouterView> routers() {
-        return store.routers(clock.now().minus(properties.staleAfter()));
+        var now = clock.now();
+        return store.routers(now.minus(properties.staleAfter()), now.minus(properties.blindAfter()),
+                now.minus(properties.sdkLiveWithin()), properties.routerAppName());
     }
 }

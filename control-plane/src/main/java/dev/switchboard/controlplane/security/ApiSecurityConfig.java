@@ -30,6 +30,7 @@ class ApiSecurityConfig {
     private static final String ADMIN = "ADMIN";
     private static final String VIEWER = "VIEWER";
     private static final String ROUTER = "ROUTER";
+    private static final String CLIENT = "CLIENT";
 
     @Bean
     @Order(0)
@@ -65,9 +66,12 @@ class ApiSecurityConfig {
                         .accessDeniedHandler((exchange, e) -> problems.write(exchange,
                                 Problem.of(HttpStatus.FORBIDDEN, "your role does not allow this action"))))
                 .authorizeExchange(auth -> auth
-                        // Unleash client API and router intake: the router/SDK token only
-                        .pathMatchers("/api/client/**").hasRole(ROUTER)
+                        // Unleash client API: SDK client tokens and router tokens
+                        .pathMatchers("/api/client/**").hasAnyRole(CLIENT, ROUTER)
+                        // what feeds the guard and what maps phone numbers to tenants: router tokens only
+                        // (bound to one router id, checked by the intake)
                         .pathMatchers(HttpMethod.POST, "/api/v1/router-metrics").hasRole(ROUTER)
+                        .pathMatchers(HttpMethod.POST, "/api/v1/router-confirmations").hasRole(ROUTER)
                         .pathMatchers(HttpMethod.GET, "/api/v1/tenants/identifiers", "/api/v1/tenants/resolve")
                         .hasAnyRole(ROUTER, VIEWER)
                         // people
@@ -89,10 +93,33 @@ class ApiSecurityConfig {
                 .build();
     }
 
+    /**
+     * Webhooks from Slack and PagerDuty: no token, no session, no CSRF (they cannot hold one); each endpoint
+     * verifies its party's signature before it reads anything else.
+     */
+    @Bean
+    @Order(2)
+    SecurityWebFilterChain integrationsChain(ServerHttpSecurity http) {
+        return http.securityMatcher(ServerWebExchangeMatchers.pathMatchers(HttpMethod.POST, "/slack/interactions",
+                        "/pagerduty/webhook"))
+                .csrf(ServerHttpSecurity.CsrfSpec::disable)
+                .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
+                .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
+                .logout(ServerHttpSecurity.LogoutSpec::disable)
+                .requestCache(ServerHttpSecurity.RequestCacheSpec::disable)
+                .securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
+                .authorizeExchange(auth -> auth.anyExchange().permitAll())
+                .build();
+    }
+
     private static reactor.core.publisher.Mono<Void> unauthorized(
             org.springframework.web.server.ServerWebExchange exchange, ProblemWriter problems) {
         exchange.getResponse().getHeaders().set("WWW-Authenticate", "Bearer realm=\"switchboard\"");
-        return problems.write(exchange, Problem.of(HttpStatus.UNAUTHORIZED,
-                "a valid API token is required (Authorization: Bearer <token>)"));
+        // Unleash SDKs send the raw token, people's tools the Bearer form; both are accepted everywhere
+        boolean sdk = exchange.getRequest().getPath().pathWithinApplication().value().startsWith("/api/client/");
+        return problems.write(exchange, Problem.of(HttpStatus.UNAUTHORIZED, sdk
+                ? "a valid client token is required (Authorization: <token>, as Unleash SDKs send it; "
+                        + "Authorization: Bearer <token> also works)"
+                : "a valid API token is required (Authorization: Bearer <token>)"));
     }
 }

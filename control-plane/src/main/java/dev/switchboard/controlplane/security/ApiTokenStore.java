@@ -11,8 +11,8 @@ import reactor.core.publisher.Mono;
 @Repository
 public class ApiTokenStore {
 
-    public record TokenRow(long id, String name, Role role, OffsetDateTime createdAt, String createdBy,
-                           Optional<OffsetDateTime> lastUsedAt, Optional<OffsetDateTime> revokedAt) {
+    public record TokenRow(long id, String name, Role role, Optional<String> routerId, OffsetDateTime createdAt,
+                           String createdBy, Optional<OffsetDateTime> lastUsedAt, Optional<OffsetDateTime> revokedAt) {
     }
 
     private final DatabaseClient db;
@@ -22,12 +22,13 @@ public class ApiTokenStore {
     }
 
     Mono<Caller> findActive(String tokenHash) {
-        return db.sql("SELECT id, name, role FROM api_tokens WHERE token_hash = :hash AND revoked_at IS NULL")
+        return db.sql("SELECT id, name, role, router_id FROM api_tokens WHERE token_hash = :hash AND revoked_at IS NULL")
                 .bind("hash", tokenHash)
-                .map((row, meta) -> new Object[] {row.get("id", Long.class), row.get("name", String.class),
-                        row.get("role", String.class)})
+                .map((row, meta) -> new Object[] {row.get("id", Long.class), new Caller(row.get("name", String.class),
+                        Role.fromWire(row.get("role", String.class)),
+                        Optional.ofNullable(row.get("router_id", String.class)))})
                 .one()
-                .flatMap(r -> touch((Long) r[0]).thenReturn(new Caller((String) r[1], Role.fromWire((String) r[2]))));
+                .flatMap(r -> touch((Long) r[0]).thenReturn((Caller) r[1]));
     }
 
     /** Records use at most once a minute, so a busy token does not write on every request. */
@@ -37,17 +38,21 @@ public class ApiTokenStore {
                 .bind("id", id).then();
     }
 
-    Mono<Long> insert(String name, Role role, String tokenHash, String createdBy) {
-        return db.sql("INSERT INTO api_tokens (name, role, token_hash, created_by) VALUES (:name, :role, :hash, :by) "
-                        + "RETURNING id")
-                .bind("name", name).bind("role", role.wireName()).bind("hash", tokenHash).bind("by", createdBy)
-                .map((row, meta) -> row.get("id", Long.class)).one();
+    Mono<Long> insert(String name, Role role, Optional<String> routerId, String tokenHash, String createdBy) {
+        var spec = db.sql("INSERT INTO api_tokens (name, role, router_id, token_hash, created_by) "
+                        + "VALUES (:name, :role, :router, :hash, :by) RETURNING id")
+                .bind("name", name).bind("role", role.wireName()).bind("hash", tokenHash).bind("by", createdBy);
+        spec = routerId.isPresent() ? spec.bind("router", routerId.get()) : spec.bindNull("router", String.class);
+        return spec.map((row, meta) -> row.get("id", Long.class)).one();
     }
 
     Flux<TokenRow> list() {
-        return db.sql("SELECT id, name, role, created_at, created_by, last_used_at, revoked_at FROM api_tokens ORDER BY id")
+        return db.sql("SELECT id, name, role, router_id, created_at, created_by, last_used_at, revoked_at "
+                        + "FROM api_tokens ORDER BY id")
                 .map((row, meta) -> new TokenRow(row.get("id", Long.class), row.get("name", String.class),
-                        Role.fromWire(row.get("role", String.class)), row.get("created_at", OffsetDateTime.class),
+                        Role.fromWire(row.get("role", String.class)),
+                        Optional.ofNullable(row.get("router_id", String.class)),
+                        row.get("created_at", OffsetDateTime.class),
                         row.get("created_by", String.class),
                         Optional.ofNullable(row.get("last_used_at", OffsetDateTime.class)),
                         Optional.ofNullable(row.get("revoked_at", OffsetDateTime.class))))

@@ -6,11 +6,17 @@ import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 
 /**
- * Who may do what. People: viewer < operator < admin, each role holding the ones below it. Routers and SDKs
- * hold the separate {@code router} role: they read flags and push metrics, nothing else.
+ * Who may do what. People: viewer < operator < admin, each role holding the ones below it. Machines hold one of
+ * two separate roles: {@code client} (an Unleash SDK: the client API only) and {@code router} (an agent router,
+ * bound to one router id: the client API, its own metric windows and the identifier registry).
  */
 public enum Role {
-    VIEWER, OPERATOR, ADMIN, ROUTER;
+    VIEWER, OPERATOR, ADMIN, CLIENT, ROUTER;
+
+    /** A role for machines, never for people. */
+    public boolean machine() {
+        return this == CLIENT || this == ROUTER;
+    }
 
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);
@@ -21,7 +27,7 @@ public enum Role {
     }
 
     public boolean atLeast(Role other) {
-        if (this == ROUTER || other == ROUTER) {
+        if (machine() || other.machine()) {
             return this == other;
         }
         return ordinal() >= other.ordinal();
@@ -32,6 +38,7 @@ public enum Role {
             case ADMIN -> List.of(authority(ADMIN), authority(OPERATOR), authority(VIEWER));
             case OPERATOR -> List.of(authority(OPERATOR), authority(VIEWER));
             case VIEWER -> List.of(authority(VIEWER));
+            case CLIENT -> List.of(authority(CLIENT));
             case ROUTER -> List.of(authority(ROUTER));
         };
     }

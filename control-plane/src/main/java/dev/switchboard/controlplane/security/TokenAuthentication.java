@@ -21,10 +21,12 @@ class TokenAuthentication implements ServerAuthenticationConverter, ReactiveAuth
 
     private final SecurityProperties properties;
     private final ApiTokenStore tokens;
+    private final java.util.List<SecurityProperties.RouterCredential> routers;
 
     TokenAuthentication(SecurityProperties properties, ApiTokenStore tokens) {
         this.properties = properties;
         this.tokens = tokens;
+        this.routers = properties.routerCredentials();
     }
 
     @Override
@@ -49,7 +51,12 @@ class TokenAuthentication implements ServerAuthenticationConverter, ReactiveAuth
             return Mono.just(authenticated(new Caller("bootstrap-admin", Role.ADMIN)));
         }
         if (TokenHashes.sameToken(token, properties.clientToken())) {
-            return Mono.just(authenticated(new Caller("router", Role.ROUTER)));
+            return Mono.just(authenticated(new Caller("sdk-client", Role.CLIENT)));
+        }
+        for (SecurityProperties.RouterCredential router : routers) {
+            if (TokenHashes.sameToken(token, router.token())) {
+                return Mono.just(authenticated(Caller.router("router:" + router.routerId(), router.routerId())));
+            }
         }
         return tokens.findActive(TokenHashes.sha256(token))
                 .map(TokenAuthentication::authenticated)

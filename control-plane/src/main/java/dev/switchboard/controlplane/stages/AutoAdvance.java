@@ -3,11 +3,11 @@ package dev.switchboard.controlplane.stages;
 import dev.switchboard.controlplane.scheduling.PeriodicRounds;
 import dev.switchboard.controlplane.errors.SwitchboardException;
 import dev.switchboard.controlplane.guard.GuardService;
+import dev.switchboard.controlplane.guard.GuardStore;
 import java.time.Duration;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
@@ -22,11 +22,11 @@ class AutoAdvance extends PeriodicRounds {
     private static final Duration EVERY = Duration.ofSeconds(30);
 
     private final StageAdvance stages;
-    private final DatabaseClient db;
+    private final GuardStore guardStore;
 
-    AutoAdvance(StageAdvance stages, DatabaseClient db) {
+    AutoAdvance(StageAdvance stages, GuardStore guardStore) {
         this.stages = stages;
-        this.db = db;
+        this.guardStore = guardStore;
     }
 
     @Override
@@ -40,9 +40,7 @@ class AutoAdvance extends PeriodicRounds {
     }
 
     Mono<Void> round() {
-        return db.sql("SELECT g.flag_name FROM guard_flags g JOIN flags f ON f.name = g.flag_name "
-                        + "WHERE g.auto_advance AND f.enabled AND f.percentage < 100")
-                .map((row, meta) -> row.get("flag_name", String.class)).all()
+        return guardStore.autoAdvanceCandidates()
                 .concatMap(flag -> stages.advance(flag, "auto-advance: go criteria hold", false, GuardService.GUARD,
                                 Optional.of("auto-advance"))
                         .doOnNext(a -> LOG.info("auto-advanced {} from {} to {}", flag, a.from(), a.to()))

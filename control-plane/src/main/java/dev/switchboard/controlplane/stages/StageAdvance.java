@@ -26,14 +26,11 @@ import dev.switchboard.controlplane.security.Role;
 import dev.switchboard.controlplane.tenants.TenantStore;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Mono;
@@ -71,12 +68,11 @@ public class StageAdvance {
     private final StageProperties properties;
     private final GuardProperties guardProperties;
     private final MetricsClock clock;
-    private final DatabaseClient db;
     private final TransactionalOperator tx;
 
     StageAdvance(FlagStore flags, FlagChanges changes, StoredComparisons comparisons, GuardStore guardStore,
                  GuardService guard, AlertStore alerts, AuditLog audit, TenantStore tenants, StageProperties properties,
-                 GuardProperties guardProperties, MetricsClock clock, DatabaseClient db, TransactionalOperator tx) {
+                 GuardProperties guardProperties, MetricsClock clock, TransactionalOperator tx) {
         this.flags = flags;
         this.changes = changes;
         this.comparisons = comparisons;
@@ -88,7 +84,6 @@ public class StageAdvance {
         this.properties = properties;
         this.guardProperties = guardProperties;
         this.clock = clock;
-        this.db = db;
         this.tx = tx;
     }
 
@@ -154,10 +149,7 @@ public class StageAdvance {
                                     criteria.stream().filter(c -> !c.passed()).toList()),
                             reason, requestId.orElse(null))).then() : Mono.empty();
                     return forcedAudit
-                            .then(db.sql("UPDATE guard_flags SET stage_percentage = :p, stage_entered_at = :at "
-                                            + "WHERE flag_name = :flag")
-                                    .bind("p", next.percentage()).bind("at", now.atOffset(ZoneOffset.UTC))
-                                    .bind("flag", before.name()).then())
+                            .then(guardStore.enterStage(before.name(), next.percentage(), now))
                             .then(statusUpdate(outcome.flag(), criteria, caller, forced))
                             .thenReturn(new Advanced(before.name(), from, next.name(), next.percentage(), forced,
                                     criteria, outcome.flag()));
@@ -165,7 +157,7 @@ public class StageAdvance {
         return guardStore.ensure(before.name()).then(work).as(tx::transactional);
     }
 
-    /** The seed's "Rollout Status Update" for Slack, queued in the same transaction as the change. */
+    /** The "Rollout Status Update" for Slack, queued in the same transaction as the change. */
     private Mono<Void> statusUpdate(FlagState after, List<Criterion> criteria, Caller caller, boolean forced) {
         double errorRate = value(criteria, "error-rate");
         double p95 = value(criteria, "p95-latency");
@@ -189,13 +181,8 @@ public class StageAdvance {
     }
 
     private Mono<Instant> enteredAt(FlagState state) {
-        return db.sql("SELECT stage_percentage, stage_entered_at FROM guard_flags WHERE flag_name = :flag")
-                .bind("flag", state.name())
-                .map((row, meta) -> Optional.ofNullable(row.get("stage_percentage", Integer.class))
-                        .filter(p -> p == state.percentage())
-                        .flatMap(p -> Optional.ofNullable(row.get("stage_entered_at", OffsetDateTime.class)))
-                        .map(OffsetDateTime::toInstant))
-                .one()
+        return guardStore.stage(state.name())
+                .map(mark -> mark.percentage().filter(p -> p == state.percentage()).flatMap(p -> mark.enteredAt()))
                 .map(found -> found.orElse(state.updatedAt().toInstant()))
                 .defaultIfEmpty(state.updatedAt().toInstant());
     }

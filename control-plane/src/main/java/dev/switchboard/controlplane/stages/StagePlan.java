@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The canary plan of the rollout spec: canary (hand-picked tenants on the allow list, 0%) → 10% → 25% → 50%
+ * The canary plan (docs/rollout.md): canary (hand-picked tenants on the allow list, 0%) → 10% → 25% → 50%
  * → 100%. The stage a flag is in follows from its percentage, so it can never disagree with it.
  */
 public record StagePlan(List<Stage> stages) {

@@ -11,8 +11,8 @@ import org.springframework.validation.annotation.Validated;
  * Stage plan settings ({@code switchboard.stages}).
  *
  * @param minBake           minimum time in each stage before advancing, one per step of the plan (canary → 10 %,
- *                          10 → 25, 25 → 50, 50 → 100); the seed's 4 h, 24 h, 24 h, 24 h by default
- * @param minCanaryTenants  tenants that must be on the allow list before the canary may advance (seed: 2-3)
+ *                          10 → 25, 25 → 50, 50 → 100); 4 h, 24 h, 24 h, 24 h by default
+ * @param minCanaryTenants  tenants that must be on the allow list before the canary may advance (default 2)
  */
 @Validated
 @ConfigurationProperties("switchboard.stages")

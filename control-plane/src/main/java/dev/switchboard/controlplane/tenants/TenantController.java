@@ -26,6 +26,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
+import dev.switchboard.controlplane.web.StrictJson;
 import tools.jackson.databind.json.JsonMapper;
 
 /** The tenant registry: list, search, create, bulk import, and identifier lookup for routers. */
@@ -47,11 +48,11 @@ class TenantController {
     private final TransactionalOperator tx;
     private final JsonMapper json;
 
-    TenantController(TenantStore store, AuditLog audit, TransactionalOperator tx, JsonMapper json) {
+    TenantController(TenantStore store, AuditLog audit, TransactionalOperator tx, StrictJson.RequestJson requestJson) {
         this.store = store;
         this.audit = audit;
         this.tx = tx;
-        this.json = json;
+        this.json = requestJson.mapper();
     }
 
     @GetMapping

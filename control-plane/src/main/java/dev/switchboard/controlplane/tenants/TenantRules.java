@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import dev.switchboard.controlplane.web.TextRules;
 
 /**
  * What makes a tenant record acceptable, checked before anything is written so that an import is all or
@@ -19,6 +20,8 @@ final class TenantRules {
             "twilio", Set.of("number"),
             "retell", Set.of("number", "agent_id"),
             "generic", Set.of("tenant_key"));
+
+    private static final String CONTROL = "must not contain control characters (NUL, U+0001-U+001F, DEL)";
 
     private TenantRules() {
     }
@@ -35,6 +38,12 @@ final class TenantRules {
             errors.add(new FieldViolation(prefix + "displayName", "required", "is required"));
         } else if (tenant.displayName().length() > 200) {
             errors.add(new FieldViolation(prefix + "displayName", "size", "must be at most 200 characters"));
+        }
+        if (tenant.displayName() != null && TextRules.controlCharacter(tenant.displayName(), false) >= 0) {
+            errors.add(new FieldViolation(prefix + "displayName", TextRules.RULE, CONTROL));
+        }
+        if (tenant.tier() != null && TextRules.controlCharacter(tenant.tier(), false) >= 0) {
+            errors.add(new FieldViolation(prefix + "tier", TextRules.RULE, CONTROL));
         }
         if (tenant.tier() != null && tenant.tier().length() > 40) {
             errors.add(new FieldViolation(prefix + "tier", "size", "must be at most 40 characters"));
@@ -54,6 +63,8 @@ final class TenantRules {
             }
             if (identifier.value() == null || identifier.value().isBlank() || identifier.value().length() > 200) {
                 errors.add(new FieldViolation(p + "value", "required", "is required (at most 200 characters)"));
+            } else if (TextRules.controlCharacter(identifier.value(), false) >= 0) {
+                errors.add(new FieldViolation(p + "value", TextRules.RULE, CONTROL));
             }
         }
         return errors;

@@ -18,11 +18,11 @@ import tools.jackson.databind.json.JsonMapper;
  * (a revision bump, a description, a different name filter) and is identical on every replica for the same
  * state, which lets polling SDKs keep their 304s when a load balancer moves them between replicas.
  *
- * @param body       the JSON document
+ * @param body       the JSON document, UTF-8 (never modified: it is written to every client as is)
  * @param etag       strong entity tag, quoted: {@code "3f2a…"}
  * @param revisionId highest revision among the features served (0 when there are none)
  */
-record ClientFeatures(String body, String etag, long revisionId) {
+record ClientFeatures(byte[] body, String etag, long revisionId) {
 
     static ClientFeatures of(List<FlagState> flags, JsonMapper json) {
         List<Map<String, Object>> features = flags.stream().map(UnleashFeature::of).toList();
@@ -38,7 +38,7 @@ record ClientFeatures(String body, String etag, long revisionId) {
         payload.put("features", features);
         payload.put("segments", List.of());
         payload.put("meta", meta);
-        return new ClientFeatures(json.writeValueAsString(payload), etag, revisionId);
+        return new ClientFeatures(json.writeValueAsBytes(payload), etag, revisionId);
     }
 
     /**

@@ -10,6 +10,7 @@ import java.util.Optional;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.reactive.TransactionalOperator;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -18,7 +19,15 @@ import tools.jackson.databind.json.JsonMapper;
  * instance is created by whichever comes first, registration or metrics; each post moves its last-seen time.
  */
 @Repository
-class ClientRegistry {
+public class ClientRegistry {
+
+    /**
+     * One SDK instance as the routers page shows it: what it is, when it was last heard from, and what it
+     * reported for one flag over the last hour.
+     */
+    public record SdkInstance(String appName, String instanceId, String sdkVersion, Instant lastSeen, long yes,
+                              long no, Optional<Instant> lastReported) {
+    }
 
     private final DatabaseClient db;
     private final TransactionalOperator tx;
@@ -103,6 +112,48 @@ class ClientRegistry {
                 .bind("no", no.toArray(Long[]::new)).bind("variants", variants.toArray(String[]::new))
                 .then();
         return seen.then().then(counts).as(tx::transactional);
+    }
+
+    /** Every kept SDK instance, most recently seen first, with its counts for this flag over the last hour. */
+    public Flux<SdkInstance> instances(String flag, int limit) {
+        return db.sql("""
+                        SELECT i.app_name, i.instance_id, i.sdk_version, i.last_seen_at,
+                            coalesce(sum(m.yes), 0) AS yes, coalesce(sum(m.no), 0) AS no,
+                            max(m.bucket_stop) AS last_reported
+                        FROM unleash_client_instances i
+                        LEFT JOIN unleash_client_metrics m ON m.app_name = i.app_name
+                            AND m.instance_id = i.instance_id AND m.flag_name = :flag
+                            AND m.bucket_stop > now() - interval '1 hour'
+                        GROUP BY i.app_name, i.instance_id, i.sdk_version, i.last_seen_at
+                        ORDER BY i.last_seen_at DESC, i.app_name, i.instance_id
+                        LIMIT :limit""")
+                .bind("flag", flag).bind("limit", limit)
+                .map((row, meta) -> new SdkInstance(row.get("app_name", String.class),
+                        row.get("instance_id", String.class), row.get("sdk_version", String.class),
+                        row.get("last_seen_at", OffsetDateTime.class).toInstant(),
+                        row.get("yes", Long.class), row.get("no", Long.class),
+                        Optional.ofNullable(row.get("last_reported", OffsetDateTime.class))
+                                .map(OffsetDateTime::toInstant)))
+                .all();
+    }
+
+    /**
+     * Deletes metrics buckets that ended before {@code before}, instances last seen before it (their buckets
+     * go with them), and the least recently seen instances beyond {@code maxInstances}; returns the buckets and
+     * instances deleted directly (not the buckets that went with their instance).
+     */
+    Mono<Long> prune(Instant before, int maxInstances) {
+        OffsetDateTime cutoff = OffsetDateTime.ofInstant(before, ZoneOffset.UTC);
+        Mono<Long> buckets = db.sql("DELETE FROM unleash_client_metrics WHERE bucket_stop < :cutoff")
+                .bind("cutoff", cutoff).fetch().rowsUpdated();
+        Mono<Long> silent = db.sql("DELETE FROM unleash_client_instances WHERE last_seen_at < :cutoff")
+                .bind("cutoff", cutoff).fetch().rowsUpdated();
+        Mono<Long> beyond = db.sql("""
+                        DELETE FROM unleash_client_instances WHERE (app_name, instance_id) IN (
+                            SELECT app_name, instance_id FROM unleash_client_instances
+                            ORDER BY last_seen_at DESC, app_name, instance_id OFFSET :keep)""")
+                .bind("keep", maxInstances).fetch().rowsUpdated();
+        return buckets.zipWith(silent, Long::sum).zipWith(beyond, Long::sum);
     }
 
     private static DatabaseClient.GenericExecuteSpec text(DatabaseClient.GenericExecuteSpec spec, String name,

@@ -1,5 +1,6 @@
 package dev.switchboard.controlplane.unleash;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
@@ -19,6 +20,7 @@ final class ClientRequests {
     }
 
     /** {@code POST /api/client/register}. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
     record Registration(@NotBlank @Size(max = 200) String appName,
                         @NotBlank @Size(max = 200) String instanceId,
                         @Size(max = 200) String connectionId,
@@ -34,6 +36,7 @@ final class ClientRequests {
     }
 
     /** {@code POST /api/client/metrics}. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
     record Metrics(@NotBlank @Size(max = 200) String appName,
                    @NotBlank @Size(max = 200) String instanceId,
                    @Size(max = 200) String connectionId,
@@ -47,11 +50,13 @@ final class ClientRequests {
     }
 
     /** One metrics window: yes/no counts per flag between {@code start} and {@code stop}. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
     record Bucket(@NotBlank @Size(max = 64) String start,
                   @NotBlank @Size(max = 64) String stop,
                   @NotNull @Size(max = 10_000) Map<@NotBlank @Size(max = 200) String, @NotNull @Valid Count> toggles) {
     }
 
+    @JsonIgnoreProperties(ignoreUnknown = true)
     record Count(@NotNull @PositiveOrZero Long yes,
                  @NotNull @PositiveOrZero Long no,
                  @Size(max = 1000) Map<@NotBlank @Size(max = 200) String, @NotNull @PositiveOrZero Long> variants) {

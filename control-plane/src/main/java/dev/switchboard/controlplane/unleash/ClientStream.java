@@ -38,8 +38,26 @@ final class ClientStream {
         this.json = json;
     }
 
+    /**
+     * The {@code data} of the first hydration of a stream that has heard of nothing else yet: a function of the
+     * state alone, so it is built once per state and shared by every stream that connects meanwhile.
+     */
+    static String hydrationData(List<FlagState> flags, JsonMapper json) {
+        ClientStream stream = new ClientStream(json);
+        return stream.hydration(flags).data();
+    }
+
     /** The event to send for this change, if it tells the SDK anything new. */
     Optional<ServerSentEvent<String>> next(StateChange change) {
+        if (change instanceof StateChange.Hydrate first && !connected && sent.isEmpty()) {
+            first.state().flags().forEach(this::remember);
+            connected = true;
+            return Optional.of(ServerSentEvent.builder(first.state().hydration()).event(CONNECTED)
+                    .id(String.valueOf(eventId())).build());
+        }
+        if (change instanceof StateChange.Hydrate first) {
+            return Optional.of(hydration(first.state().flags()));
+        }
         if (change instanceof StateChange.FullState full) {
             return Optional.of(hydration(full.flags()));
         }
@@ -49,7 +67,7 @@ final class ClientStream {
             remember(updated.state());
             return Optional.empty();
         }
-        return featureUpdated(updated.state());
+        return featureUpdated(updated);
     }
 
     private ServerSentEvent<String> hydration(List<FlagState> flags) {
@@ -65,15 +83,13 @@ final class ClientStream {
         return sse(name, event);
     }
 
-    private Optional<ServerSentEvent<String>> featureUpdated(FlagState state) {
-        if (!remember(state)) {
+    private Optional<ServerSentEvent<String>> featureUpdated(StateChange.FlagUpdated updated) {
+        if (!remember(updated.state())) {
             return Optional.empty();
         }
-        Map<String, Object> event = new LinkedHashMap<>();
-        event.put("type", "feature-updated");
-        event.put("eventId", eventId());
-        event.put("feature", UnleashFeature.of(state));
-        return Optional.of(sse(UPDATED, event));
+        long id = eventId();
+        return Optional.of(ServerSentEvent.builder(updated.event().data(id, json)).event(UPDATED)
+                .id(String.valueOf(id)).build());
     }
 
     /** Keeps the state if it is newer than what was sent; says whether it was. */
@@ -84,6 +100,42 @@ final class ClientStream {
         }
         sent.put(state.name(), state);
         return true;
+    }
+
+    /**
+     * The {@code data} of one state's feature-updated event. Only {@code eventId} depends on the stream (what it
+     * was sent before); streams that were sent the same states share it, so a change is serialised once for all of
+     * them: the feature once per state, the whole event once per distinct {@code eventId}. Thread-safe.
+     */
+    static final class FeatureUpdate {
+
+        private record Data(long eventId, String data) {
+        }
+
+        private final FlagState state;
+        private volatile String feature;
+        private volatile Data last;
+
+        FeatureUpdate(FlagState state) {
+            this.state = state;
+        }
+
+        String data(long eventId, JsonMapper json) {
+            Data kept = last;
+            if (kept != null && kept.eventId() == eventId) {
+                return kept.data();
+            }
+            String featureJson = feature;
+            if (featureJson == null) {
+                featureJson = json.writeValueAsString(UnleashFeature.of(state));
+                feature = featureJson;
+            }
+            // what Jackson writes for {"events":[{"type":…,"eventId":…,"feature":…}]}, without serialising again
+            String data = "{\"events\":[{\"type\":\"feature-updated\",\"eventId\":" + eventId + ",\"feature\":"
+                    + featureJson + "}]}";
+            last = new Data(eventId, data);
+            return data;
+        }
     }
 
     private long eventId() {

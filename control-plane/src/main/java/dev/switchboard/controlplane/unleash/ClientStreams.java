@@ -1,6 +1,5 @@
 package dev.switchboard.controlplane.unleash;
 
-import dev.switchboard.controlplane.flags.FlagStore;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -15,7 +14,7 @@ import reactor.util.concurrent.Queues;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Opens SDK streams: each one hydrates from the database, then follows {@link StateChanges}, with keep-alive
+ * Opens SDK streams: each one hydrates from the current {@link ClientStates} state, then follows {@link StateChanges}, with keep-alive
  * comments in between. Nothing here blocks: loads are R2DBC, fan-out is Reactor.
  *
  * <p>A stream subscribes to changes <em>before</em> loading its first state, holding them in its own bounded
@@ -30,7 +29,7 @@ import tools.jackson.databind.json.JsonMapper;
 class ClientStreams implements SmartLifecycle {
 
     private final StateChanges changes;
-    private final FlagStore flags;
+    private final ClientStates states;
     private final JsonMapper json;
     private final UnleashProperties properties;
     private final AtomicInteger open = new AtomicInteger();
@@ -39,10 +38,10 @@ class ClientStreams implements SmartLifecycle {
     private volatile Sinks.One<Boolean> shutdown = Sinks.one();
     private volatile boolean running;
 
-    ClientStreams(StateChanges changes, FlagStore flags, JsonMapper json, UnleashProperties properties,
+    ClientStreams(StateChanges changes, ClientStates states, JsonMapper json, UnleashProperties properties,
                   MeterRegistry meters) {
         this.changes = changes;
-        this.flags = flags;
+        this.states = states;
         this.json = json;
         this.properties = properties;
         Gauge.builder("switchboard.unleash.streams", open, AtomicInteger::get)
@@ -59,8 +58,8 @@ class ClientStreams implements SmartLifecycle {
                 }
             }, pending::tryEmitError, pending::tryEmitComplete);
             ClientStream stream = new ClientStream(json);
-            Flux<ServerSentEvent<String>> events = flags.findAll().collectList()
-                    .<StateChange>map(StateChange.FullState::new)
+            Flux<ServerSentEvent<String>> events = states.current()
+                    .<StateChange>map(StateChange.Hydrate::new)
                     .concatWith(pending.asFlux())
                     .concatMap(change -> Mono.justOrEmpty(stream.next(change)));
             Flux<ServerSentEvent<String>> keepAlive = Flux.interval(properties.keepAlive(), properties.keepAlive())

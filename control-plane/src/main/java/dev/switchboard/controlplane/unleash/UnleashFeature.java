@@ -1,5 +1,6 @@
 package dev.switchboard.controlplane.unleash;
 
+import dev.switchboard.contract.FlagRevisions;
 import dev.switchboard.controlplane.flags.FlagState;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -33,10 +34,10 @@ final class UnleashFeature {
         Map<String, Object> feature = new LinkedHashMap<>();
         feature.put("name", flag.name());
         feature.put("type", "release");
-        // routers read the revision they hold from "rev=<N>" in the description: it is the one field that survives
-        // in the SDK's backup file, so a router cold-started from that file still knows what it holds
+        // routers read the revision they hold from the contract's marker ("rev=<N>") in the description: it is the
+        // one field that survives in the SDK's backup file, so a router cold-started from that file still knows it
         String description = flag.description() == null || flag.description().isBlank() ? "" : " " + flag.description();
-        feature.put("description", "rev=" + flag.revision() + description);
+        feature.put("description", FlagRevisions.marker(flag.revision()) + description);
         feature.put("project", "default");
         feature.put("enabled", flag.enabled());
         feature.put("stale", false);

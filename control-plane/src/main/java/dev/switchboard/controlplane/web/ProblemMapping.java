@@ -29,7 +29,9 @@ import org.springframework.web.server.UnsupportedMediaTypeStatusException;
 import org.springframework.web.server.WebExceptionHandler;
 import reactor.core.publisher.Mono;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.exc.StreamReadException;
 import tools.jackson.databind.exc.MismatchedInputException;
+import tools.jackson.databind.exc.UnrecognizedPropertyException;
 
 /**
  * The one place where errors become HTTP: every domain error, framework error and infrastructure failure is
@@ -145,13 +147,30 @@ class ProblemMapping implements WebExceptionHandler {
 
     private static Problem inputProblem(ServerWebInputException e) {
         MismatchedInputException mismatch = find(e, MismatchedInputException.class);
+        if (mismatch instanceof UnrecognizedPropertyException unknown) {
+            String field = path(unknown);
+            String message = "is not a member of this request (known: " + unknown.getKnownPropertyIds().stream()
+                    .map(String::valueOf).sorted().collect(Collectors.joining(", ")) + ")";
+            return Problem.of(HttpStatus.BAD_REQUEST, field + ": " + message)
+                    .with("errors", List.of(new FieldViolation(field, "unknown", message)));
+        }
+        if (mismatch instanceof StrictJson.ControlCharacter control) {
+            String field = path(control);
+            return Problem.of(HttpStatus.BAD_REQUEST, field + ": " + TextRules.CONTROL_MESSAGE)
+                    .with("errors", List.of(new FieldViolation(field, TextRules.RULE, TextRules.CONTROL_MESSAGE)));
+        }
+        StreamReadException read = find(e, StreamReadException.class);
+        if (read != null && read.getOriginalMessage() != null
+                && read.getOriginalMessage().startsWith(DUPLICATE)) {
+            String name = read.getOriginalMessage().substring(DUPLICATE.length());
+            name = name.substring(0, Math.max(0, name.indexOf('"')));
+            String parent = path(read);
+            String field = parent.equals("body") ? name : parent + "." + name;
+            return Problem.of(HttpStatus.BAD_REQUEST, field + ": must be given once")
+                    .with("errors", List.of(new FieldViolation(field, "duplicate", "must be given once")));
+        }
         if (mismatch != null) {
-            String field = mismatch.getPath().stream()
-                    .map(ref -> ref.getPropertyName() != null ? ref.getPropertyName() : "[" + ref.getIndex() + "]")
-                    .collect(Collectors.joining(".")).replace(".[", "[");
-            if (field.isEmpty()) {
-                field = "body";
-            }
+            String field = path(mismatch);
             Class<?> target = mismatch.getTargetType();
             String rule = ruleForType(target);
             String message = "must be " + article(rule);
@@ -173,6 +192,16 @@ class ProblemMapping implements WebExceptionHandler {
                     .with("errors", List.of(new FieldViolation(name, "format", reason)));
         }
         return Problem.of(HttpStatus.BAD_REQUEST, reason.isEmpty() ? "invalid request" : reason);
+    }
+
+    private static final String DUPLICATE = "Duplicate Object property \"";
+
+    /** The JSON path of the member an exception is about, e.g. {@code rows[3].id}; {@code body} for the root. */
+    private static String path(JacksonException e) {
+        String field = e.getPath().stream()
+                .map(ref -> ref.getPropertyName() != null ? ref.getPropertyName() : "[" + ref.getIndex() + "]")
+                .collect(Collectors.joining(".")).replace(".[", "[");
+        return field.isEmpty() ? "body" : field;
     }
 
     private static String ruleForType(Class<?> target) {

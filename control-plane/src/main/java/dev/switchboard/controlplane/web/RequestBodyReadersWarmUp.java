@@ -23,9 +23,9 @@ class RequestBodyReadersWarmUp implements ApplicationRunner {
     private final RequestMappingHandlerMapping mappings;
     private final JsonMapper json;
 
-    RequestBodyReadersWarmUp(RequestMappingHandlerMapping requestMappingHandlerMapping, JsonMapper json) {
+    RequestBodyReadersWarmUp(RequestMappingHandlerMapping requestMappingHandlerMapping, StrictJson.RequestJson json) {
         this.mappings = requestMappingHandlerMapping;
-        this.json = json;
+        this.json = json.mapper();
     }
 
     @Override

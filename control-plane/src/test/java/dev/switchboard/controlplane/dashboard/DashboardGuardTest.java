@@ -51,7 +51,7 @@ class DashboardGuardTest extends DashboardTest {
         // 3 x 100 requests in the (800, 1000] ms bucket: p95 990 ms, a warning (colour and the word)
         assertThat(v2).contains("1.00%").contains("3 errors of 300 requests").contains("990 ms")
                 .contains("class=\"line warn\"").contains(">warning<").contains("300 requests");
-        assertThat(page).contains("Go: v2 is within every go/no-go threshold");
+        assertVerdictAgreesWithAdvance(page);
         // the per-minute charts come from the same windows (ComparisonSource.perMinute)
         assertThat(page).contains("<polyline class=\"v1\"").contains("<polyline class=\"v2\"")
                 .containsPattern("p95 latency: [12] minutes? of v1 and [12] minutes? of v2 data; latest v1 495 ms, latest v2 990 ms");
@@ -61,6 +61,40 @@ class DashboardGuardTest extends DashboardTest {
         String bad = card(viewer.page("/dashboard/flags/" + failing), "v2");
         assertThat(bad).contains("8.00%").contains("24 errors of 300 requests").contains("class=\"line no-go\"")
                 .contains(">no-go<").contains("1485 ms").contains("9 (12.00%)").contains("ok at 0, no-go above 2");
+    }
+
+    /** The banner says what the advance button does: go when it is enabled, no-go with the same reasons when not. */
+    private static void assertVerdictAgreesWithAdvance(String page) {
+        int at = page.indexOf("data-test=\"verdict\"");
+        assertThat(at).as("verdict banner").isPositive();
+        String verdict = page.substring(at, page.indexOf("</p>", at));
+        if (!page.contains("data-test=\"advance\"")) {
+            return; // a viewer's page has no advance button to agree with
+        }
+        if (page.contains("data-test=\"advance-blocked\"")) {
+            int b = page.indexOf("data-test=\"advance-blocked\"");
+            String blocked = page.substring(page.indexOf(": ", b) + 2, page.indexOf("</p>", b));
+            assertThat(verdict).contains("No-go: advancing to").contains(blocked.replace("&#39;", "'"));
+        } else {
+            assertThat(verdict).contains("Go: v2 meets every criterion of");
+        }
+    }
+
+    @Test
+    void healthyCardsDoNotMakeAGoBannerWhileAdvancingIsRefused() {
+        // 25 % (expansion) with a 1 h bake time: v2's numbers are within every card threshold, but advance refuses
+        String flag = percentageFlag(25);
+        pushWindows(flag, unique("router"), revision(flag), unique("t"), V2_HEALTHY);
+        FormSession operator = FormSession.login(baseUrl(), "operator", OPERATOR_PASSWORD);
+        String page = operator.page("/dashboard/flags/" + flag);
+        assertThat(page).doesNotContain("Go: v2").contains("No-go: advancing to").contains("data-test=\"advance\"");
+        assertVerdictAgreesWithAdvance(page);
+        // and where advancing would go, the banner says go
+        String ready = percentageFlag(10);
+        pushWindows(ready, unique("router"), revision(ready), unique("t"), V2_HEALTHY);
+        String readyPage = operator.page("/dashboard/flags/" + ready);
+        assertThat(readyPage).contains("Go: v2 meets every criterion of advancing to expansion (25%)");
+        assertVerdictAgreesWithAdvance(readyPage);
     }
 
     @Test

@@ -26,6 +26,10 @@ import org.springframework.test.context.TestPropertySource;
         "switchboard.dashboard.users[1].username=operator",
         "switchboard.dashboard.users[1].password-hash=$2y$04$xcaaMwP.el8hzRCaDeZF.ujdE9Um./loJ8Z7MHIOAAZRC8X037bym",
         "switchboard.dashboard.users[1].role=operator",
+        // bcrypt cost 10 like a production user, for the login timing test
+        "switchboard.dashboard.users[2].username=timing",
+        "switchboard.dashboard.users[2].password-hash=$2a$10$Q9Grvxeob7gNaoS432m79.aNTvFhY4MH519D4YQNsSNaTKEd6q3.6",
+        "switchboard.dashboard.users[2].role=viewer",
         "switchboard.dashboard.refresh-seconds=2",
         "switchboard.guard.interval=1s",
         "switchboard.stages.min-bake=0s,0s,1h,1h",
@@ -34,6 +38,7 @@ abstract class DashboardTest extends ControlPlaneTest {
 
     static final String VIEWER_PASSWORD = "viewer-pw";
     static final String OPERATOR_PASSWORD = "operator-pw";
+    static final String TIMING_PASSWORD = "timing-pw";
 
     /**
      * One variant's traffic in one 10-second window. All requests take about {@code latencyMs}, so they land in
@@ -62,7 +67,7 @@ abstract class DashboardTest extends ControlPlaneTest {
     /** The guard only notifies about this flag (no pause, no auto-rollback), whichever guard loop judges it. */
     void notifyOnly(String flag) {
         admin().put().uri("/api/v1/flags/{f}/guard", flag).contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of("policy", "notify-only")).exchange().expectStatus().isOk()
+                .bodyValue(Map.of("policy", "notify-only", "reason", "test")).exchange().expectStatus().isOk()
                 .expectBody().jsonPath("$.policy").isEqualTo("notify-only");
     }
 
@@ -80,7 +85,7 @@ abstract class DashboardTest extends ControlPlaneTest {
             MetricPushes push = MetricPushes.window(router, windowAgo(back)).revision(flag, revision);
             add(push, flag, "v1", tenant, V1);
             add(push, flag, "v2", tenant, v2);
-            as(CLIENT_TOKEN).post().uri("/api/v1/router-metrics").contentType(MediaType.APPLICATION_JSON)
+            asRouter(router).post().uri("/api/v1/router-metrics").contentType(MediaType.APPLICATION_JSON)
                     .bodyValue(push.build()).exchange().expectStatus().isAccepted();
         }
     }
@@ -92,8 +97,7 @@ abstract class DashboardTest extends ControlPlaneTest {
 
     /** The start of the 10-second window {@code back} windows before the current one. */
     static Instant windowAgo(int back) {
-        long now = Instant.now().getEpochSecond();
-        return Instant.ofEpochSecond(now - now % 10 - 10L * back);
+        return MetricPushes.windowAgo(back);
     }
 
     /** Waits for something another thread does (the guard's loop), checking every 200 ms. */

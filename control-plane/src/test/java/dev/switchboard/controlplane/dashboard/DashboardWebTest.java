@@ -40,6 +40,41 @@ class DashboardWebTest extends DashboardTest {
         assertThat(explorer).contains("on the deny list");
     }
 
+    private void confirm(String router, String flag, long revision, java.time.Instant applied) {
+        asRouter(router).post().uri("/api/v1/router-confirmations").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("routerId", router, "flag", flag, "revision", revision,
+                        "appliedAt", applied.toString(), "source", "stream",
+                        "sentAt", java.time.Instant.now().plusMillis(1).toString()))
+                .exchange().expectStatus().isNoContent();
+    }
+
+    @Test
+    void theFlagPageSaysOnHowManyRoutersTheChangeIsEffectiveHowFastAndNamesTheLaggard() throws Exception {
+        String flag = createFlag(true);
+        String fast = unique("router");
+        String laggard = unique("router");
+        long old = revision(flag);
+        confirm(fast, flag, old, java.time.Instant.now().minusMillis(1));
+        confirm(laggard, flag, old, java.time.Instant.now().minusMillis(1));
+        admin().put().uri("/api/v1/flags/{f}/percentage", flag).contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("percentage", 5, "reason", "stage")).exchange().expectStatus().isOk();
+        long revision = revision(flag);
+        java.time.Instant changed = java.time.OffsetDateTime.parse((String) admin().get().uri("/api/v1/flags/{f}", flag)
+                .exchange().expectBody(Map.class).returnResult().getResponseBody().get("updatedAt")).toInstant();
+        Thread.sleep(50);
+        confirm(fast, flag, revision, changed.plusMillis(18));
+        FormSession viewer = FormSession.login(baseUrl(), "viewer", VIEWER_PASSWORD);
+
+        String page = page(viewer, flag);
+        assertThat(page).contains("Revision " + revision + " effective on 1/2 routers so far")
+                .contains(laggard + " still on revision " + old);
+
+        confirm(laggard, flag, revision, changed.plusMillis(31));
+        page = page(viewer, flag);
+        assertThat(page).contains("Revision " + revision + " effective on 2/2 routers, 31 ms after the change (slowest: "
+                + laggard + ")").doesNotContain(laggard + " still on revision");
+    }
+
     @Test
     void actionOnAStalePageShowsTheConflictAndTheCurrentStateInsteadOfOverwriting() {
         String flag = createFlag(true);

@@ -8,7 +8,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.MediaType;
 
-/** The four rollback levels of the rollout spec, each leaving an audit event and a snapshot. */
+/** The four rollback levels of the rollout plan, each leaving an audit event and a snapshot. */
 class RollbackLevelsTest extends ControlPlaneTest {
 
     @SuppressWarnings("unchecked")

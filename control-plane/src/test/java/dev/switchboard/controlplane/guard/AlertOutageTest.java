@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.springframework.http.MediaType;
 
 /**
  * Slack answers 503 and PagerDuty 429 (with Retry-After) for a while: the alerts wait in the outbox and, once
@@ -43,6 +44,8 @@ class AlertOutageTest extends GuardTestBase {
         await("retries during the outage", Duration.ofSeconds(30), () ->
                 SLACK.findAll(postRequestedFor(urlEqualTo("/api/chat.postMessage"))).size() >= 4
                         && PAGERDUTY.findAll(postRequestedFor(urlEqualTo("/v2/enqueue"))).size() >= 4);
+        // the backlog is visible where on-call looks (SwitchboardAlertDeliveryBacklog): two flags x two sinks at least
+        await("the backlog exported", Duration.ofSeconds(10), () -> alertsPending() >= 4);
 
         SLACK.resetAll();
         PAGERDUTY.resetAll();
@@ -57,6 +60,7 @@ class AlertOutageTest extends GuardTestBase {
             return !alerts.isEmpty() && alerts.stream().allMatch(a ->
                     Map.of("slack", "delivered", "pagerduty", "delivered").equals(a.get("delivery")));
         }));
+        await("the backlog drained", Duration.ofSeconds(30), () -> alertsPending() == 0);
         // give a stray duplicate the chance to show up before counting
         try {
             Thread.sleep(1500);
@@ -71,5 +75,16 @@ class AlertOutageTest extends GuardTestBase {
             assertThat(slack).as("Slack messages for %s after recovery", flag).hasSize(1);
             assertThat(pd).as("PagerDuty events for %s after recovery", flag).hasSize(1);
         }
+    }
+
+    private double alertsPending() {
+        String scrape = web.get().uri("/actuator/prometheus").accept(MediaType.TEXT_PLAIN).exchange()
+                .expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
+        for (String line : scrape.split("\n")) {
+            if (line.startsWith("switchboard_alerts_pending")) {
+                return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        throw new AssertionError("switchboard_alerts_pending not exported");
     }
 }

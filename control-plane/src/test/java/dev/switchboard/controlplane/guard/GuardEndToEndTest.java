@@ -3,6 +3,7 @@ package dev.switchboard.controlplane.guard;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.matching;
 import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
@@ -48,17 +49,24 @@ class GuardEndToEndTest extends GuardTestBase {
         assertThat(state.get("percentage")).isEqualTo(0);
         assertThat(state.get("updatedBy")).isEqualTo("guard");
 
-        Map<?, ?> audit = admin().get().uri("/api/v1/audit?flag={f}&actor=guard", flag).exchange().expectStatus().isOk()
-                .expectBody(Map.class).returnResult().getResponseBody();
+        Map<?, ?> audit = admin().get().uri("/api/v1/audit?flag={f}&actor=guard&action=rollback.total", flag).exchange()
+                .expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody();
         List<?> items = (List<?>) audit.get("items");
         assertThat(items).hasSize(1);
+        Map<?, ?> mitigated = admin().get().uri("/api/v1/audit?flag={f}&actor=guard&action=alert.mitigated", flag)
+                .exchange().expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody();
+        assertThat((List<?>) mitigated.get("items")).as("the alert says its rollback took effect").hasSize(1);
         Map<?, ?> event = (Map<?, ?>) items.get(0);
         assertThat(event.get("action")).isEqualTo("rollback.total");
         assertThat(event.get("actorRole")).isEqualTo("admin");
         assertThat((String) event.get("reason")).startsWith("guard verdict #").contains("error-rate")
                 .contains("threshold 0.0500").contains("sample size");
 
-        String dedup = "switchboard/" + flag + "/error-rate";
+        // the rule that fired first names the incident: the sequential error-rate test or the 5-minute one
+        String dedup = (String) admin().get().uri("/api/v1/alerts?flag={f}", flag).exchange().expectStatus().isOk()
+                .expectBodyList(Map.class).returnResult().getResponseBody().stream()
+                .filter(a -> "critical".equals(a.get("severity"))).findFirst().orElseThrow().get("dedupKey");
+        assertThat(dedup).matches("switchboard/" + flag + "/error-rate(-sequential)?/e1");
         await("Slack and PagerDuty to receive the alert", Duration.ofSeconds(20), () ->
                 SLACK.findAll(postRequestedFor(urlEqualTo("/api/chat.postMessage"))
                         .withRequestBody(containing(flag))).size() == 1
@@ -78,7 +86,7 @@ class GuardEndToEndTest extends GuardTestBase {
                 .withRequestBody(matchingJsonPath("$.payload.severity", equalTo("critical")))
                 .withRequestBody(matchingJsonPath("$.payload.source", equalTo("switchboard-guard")))
                 .withRequestBody(matchingJsonPath("$.payload.component", equalTo(flag)))
-                .withRequestBody(matchingJsonPath("$.payload.custom_details.rule", equalTo("error-rate")))
+                .withRequestBody(matchingJsonPath("$.payload.custom_details.rule", matching("error-rate(-sequential)?")))
                 .withRequestBody(matchingJsonPath("$.links[0].href", equalTo("http://dashboard.test/flags/" + flag))));
 
         await("delivery states to settle", Duration.ofSeconds(10), () -> {
@@ -90,14 +98,17 @@ class GuardEndToEndTest extends GuardTestBase {
         Map<?, ?> alert = admin().get().uri("/api/v1/alerts?flag={f}", flag).exchange().expectBodyList(Map.class)
                 .returnResult().getResponseBody().get(0);
         assertThat(alert.get("severity")).isEqualTo("critical");
-        assertThat(alert.get("rule")).isEqualTo("error-rate");
+        assertThat((String) alert.get("rule")).matches("error-rate(-sequential)?");
         assertThat((String) alert.get("explanation")).contains("verdict #");
+        assertThat(alert.get("status")).as("its rollback took effect").isEqualTo("mitigated");
+        assertThat(alert.get("episode")).isEqualTo(1);
 
+        // acknowledging a mitigated alert resolves it: PagerDuty resolve with the same key
         Number id = (Number) alert.get("id");
         as(token("operator")).post().uri("/api/v1/alerts/{id}/ack", id).exchange().expectStatus().isOk()
-                .expectBody().jsonPath("$.acknowledgedBy").isNotEmpty();
-        await("PagerDuty acknowledge", Duration.ofSeconds(10), () -> PAGERDUTY.findAll(postRequestedFor(urlEqualTo("/v2/enqueue"))
-                .withRequestBody(matchingJsonPath("$.event_action", equalTo("acknowledge")))
+                .expectBody().jsonPath("$.acknowledgedBy").isNotEmpty().jsonPath("$.status").isEqualTo("resolved");
+        await("PagerDuty resolve", Duration.ofSeconds(10), () -> PAGERDUTY.findAll(postRequestedFor(urlEqualTo("/v2/enqueue"))
+                .withRequestBody(matchingJsonPath("$.event_action", equalTo("resolve")))
                 .withRequestBody(matchingJsonPath("$.dedup_key", equalTo(dedup)))).size() == 1);
 
         admin().get().uri("/api/v1/flags/{f}/guard", flag).exchange().expectStatus().isOk().expectBody()
@@ -125,7 +136,7 @@ class GuardEndToEndTest extends GuardTestBase {
         Map<?, ?> state = flag(flag);
         assertThat(state.get("enabled")).isEqualTo(true);
         assertThat(state.get("percentage")).isEqualTo(50);
-        Map<?, ?> audit = admin().get().uri("/api/v1/audit?flag={f}&actor=guard", flag).exchange()
+        Map<?, ?> audit = admin().get().uri("/api/v1/audit?flag={f}&actor=guard&action=rollback.tenant", flag).exchange()
                 .expectBody(Map.class).returnResult().getResponseBody();
         Map<?, ?> event = (Map<?, ?>) ((List<?>) audit.get("items")).get(0);
         assertThat(event.get("action")).isEqualTo("rollback.tenant");

@@ -38,13 +38,13 @@ class GuardRecoveryEndToEndTest extends GuardTestBase {
     void aRecoveredFlagResolvesItsSlackAlertAndPagerDutyIncidentWithTheSameDedupKey() {
         String flag = rolloutFlag(50, List.of());
         admin().put().uri("/api/v1/flags/{f}/guard", flag).contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of("policy", "notify-only")).exchange().expectStatus().isOk();
+                .bodyValue(Map.of("policy", "notify-only", "reason", "test")).exchange().expectStatus().isOk();
         String router = unique("router");
         for (int back = 1; back >= 0; back--) {
             push(MetricPushes.window(router, windowAgo(back)).series(flag, "v1", "acme", 200, 2, 300)
                     .series(flag, "v2", "beta", 200, 40, 320));
         }
-        String dedup = "switchboard/" + flag + "/error-rate";
+        String dedup = "switchboard/" + flag + "/error-rate/e1";
         await("the PagerDuty trigger", Duration.ofSeconds(30), () -> pagerDuty(flag, dedup, "trigger").size() == 1);
         assertThat(flag(flag).get("enabled")).as("notify-only leaves the flag alone").isEqualTo(true);
 

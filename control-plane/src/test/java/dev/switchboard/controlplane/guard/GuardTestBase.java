@@ -86,6 +86,18 @@ public abstract class GuardTestBase {
         return prefix + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
     }
 
+    private final Map<String, String> routerTokens = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** A router token bound to {@code routerId} (created through the API once per test). */
+    protected String routerToken(String routerId) {
+        return routerTokens.computeIfAbsent(routerId, id -> {
+            Map<?, ?> created = admin().post().uri("/api/v1/tokens").contentType(MediaType.APPLICATION_JSON)
+                    .bodyValue(Map.of("name", "router", "role", "router", "routerId", id)).exchange()
+                    .expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody();
+            return (String) created.get("token");
+        });
+    }
+
     protected String token(String role) {
         Map<?, ?> created = admin().post().uri("/api/v1/tokens").contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(Map.of("name", unique(role), "role", role)).exchange().expectStatus().isCreated()
@@ -113,14 +125,13 @@ public abstract class GuardTestBase {
     }
 
     protected void push(MetricPushes push) {
-        as(CLIENT_TOKEN).post().uri("/api/v1/router-metrics").contentType(MediaType.APPLICATION_JSON)
+        as(routerToken(push.routerId())).post().uri("/api/v1/router-metrics").contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(push.build()).exchange().expectStatus().isAccepted();
     }
 
     /** The start of the 10-second window {@code back} windows before the current one. */
     protected static Instant windowAgo(int back) {
-        long now = Instant.now().getEpochSecond();
-        return Instant.ofEpochSecond(now - now % 10 - 10L * back);
+        return MetricPushes.windowAgo(back);
     }
 
     protected Map<?, ?> flag(String flag) {

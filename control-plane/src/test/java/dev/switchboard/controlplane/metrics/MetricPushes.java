@@ -22,6 +22,29 @@ public final class MetricPushes {
         this.windowStart = windowStart;
     }
 
+    public String routerId() {
+        return routerId;
+    }
+
+    private static long anchor;
+    private static long anchoredAt;
+    private static long lastCall;
+
+    /**
+     * The start of the 10-second window {@code back} windows before the current one. Calls made in quick succession
+     * (a test's loop over windows) share one "current window", so a loop that crosses a 10-second boundary does not
+     * push two windows with the same start; the anchor moves on after a 2-second pause, or 10 s after it was set.
+     */
+    public static synchronized Instant windowAgo(int back) {
+        long now = Instant.now().getEpochSecond();
+        if (now - lastCall > 2 || now - anchoredAt > 10) {
+            anchor = now - now % 10;
+            anchoredAt = now;
+        }
+        lastCall = now;
+        return Instant.ofEpochSecond(anchor - 10L * back);
+    }
+
     public static MetricPushes window(String routerId, Instant windowStart) {
         return new MetricPushes(routerId, windowStart);
     }

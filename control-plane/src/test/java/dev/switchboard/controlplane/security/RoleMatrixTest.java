@@ -19,7 +19,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
  */
 class RoleMatrixTest extends ControlPlaneTest {
 
-    enum Who { NONE, BAD_TOKEN, ROUTER, VIEWER, OPERATOR, ADMIN }
+    enum Who { NONE, BAD_TOKEN, CLIENT, ROUTER, VIEWER, OPERATOR, ADMIN }
 
     record Call(HttpMethod method, String path, Object body) {
     }
@@ -35,11 +35,16 @@ class RoleMatrixTest extends ControlPlaneTest {
         return switch (who) {
             case NONE -> Optional.empty();
             case BAD_TOKEN -> Optional.of("sb_not_a_real_token");
-            case ROUTER -> Optional.of(CLIENT_TOKEN);
+            case CLIENT -> Optional.of(CLIENT_TOKEN);
+            case ROUTER -> Optional.of(routerToken());
             case VIEWER -> Optional.of(viewerToken);
             case OPERATOR -> Optional.of(operatorToken);
             case ADMIN -> Optional.of(ADMIN_TOKEN);
         };
+    }
+
+    private String routerToken() {
+        return asRouterToken("matrix-router");
     }
 
     private static Who[] atLeast(Who who) {
@@ -130,24 +135,24 @@ class RoleMatrixTest extends ControlPlaneTest {
         rows.add(new Row("guard settings", atLeast(Who.VIEWER), () -> new Call(HttpMethod.GET,
                 "/api/v1/flags/" + flag.get() + "/guard", null)));
         rows.add(new Row("change guard policy", atLeast(Who.ADMIN), () -> new Call(HttpMethod.PUT,
-                "/api/v1/flags/" + flag.get() + "/guard", Map.of("policy", "notify-only"))));
+                "/api/v1/flags/" + flag.get() + "/guard", Map.of("policy", "notify-only", "reason", "test"))));
         // no metrics for a new flag: the go criteria cannot hold, so an allowed caller gets the 409 refusal
         rows.add(new Row("advance", atLeast(Who.OPERATOR), () -> new Call(HttpMethod.POST,
                 "/api/v1/flags/" + flag.get() + "/advance", Map.of("reason", "r")), 409));
         rows.add(new Row("ack alert", atLeast(Who.OPERATOR), () -> new Call(HttpMethod.POST,
                 "/api/v1/alerts/999999999/ack", Map.of("reason", "r")), 404));
-        rows.add(new Row("router metric window", new Who[] {Who.ROUTER}, () -> new Call(HttpMethod.POST,
+        rows.add(new Row("router metric window (its own)", new Who[] {Who.ROUTER}, () -> new Call(HttpMethod.POST,
                 "/api/v1/router-metrics", Map.of("routerId", "matrix-router", "routerVersion", "t",
                 "windowStart", java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString(),
                 "windowSeconds", 10, "flagRevisions", Map.of(), "series", List.of()))));
-        // Unleash client API: the router/SDK token only
-        rows.add(new Row("unleash features", new Who[] {Who.ROUTER}, () -> new Call(HttpMethod.GET,
+        // Unleash client API: SDK client and router tokens
+        rows.add(new Row("unleash features", new Who[] {Who.CLIENT, Who.ROUTER}, () -> new Call(HttpMethod.GET,
                 "/api/client/features", null)));
-        rows.add(new Row("unleash register", new Who[] {Who.ROUTER}, () -> new Call(HttpMethod.POST,
+        rows.add(new Row("unleash register", new Who[] {Who.CLIENT, Who.ROUTER}, () -> new Call(HttpMethod.POST,
                 "/api/client/register", Map.of("appName", "matrix", "instanceId", unique("i"),
                 "sdkVersion", "unleash-java-sdk:11.2.1", "strategies", List.of("flexibleRollout"),
                 "started", "2026-11-22T10:00:00Z", "interval", 1000))));
-        rows.add(new Row("unleash metrics", new Who[] {Who.ROUTER}, () -> new Call(HttpMethod.POST,
+        rows.add(new Row("unleash metrics", new Who[] {Who.CLIENT, Who.ROUTER}, () -> new Call(HttpMethod.POST,
                 "/api/client/metrics", Map.of("appName", "matrix", "instanceId", unique("i"),
                 "bucket", Map.of("start", "2026-11-22T10:00:00Z", "stop", "2026-11-22T10:00:10Z",
                         "toggles", Map.of())))));

@@ -31,7 +31,7 @@ class StageAdvanceTest extends GuardTestBase {
 
     private void notifyOnly(String flag) {
         admin().put().uri("/api/v1/flags/{f}/guard", flag).contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of("policy", "notify-only")).exchange().expectStatus().isOk();
+                .bodyValue(Map.of("policy", "notify-only", "reason", "test")).exchange().expectStatus().isOk();
     }
 
     private void traffic(String flag, long v2Errors) {
@@ -128,13 +128,13 @@ class StageAdvanceTest extends GuardTestBase {
         t.put("healthyForRecovery", 3);
         t.put("maxAttributedTenants", 3);
         admin().put().uri("/api/v1/flags/{f}/guard", flag).contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of("thresholds", t)).exchange().expectStatus().isBadRequest().expectBody()
+                .bodyValue(Map.of("thresholds", t, "reason", "test")).exchange().expectStatus().isBadRequest().expectBody()
                 .jsonPath("$.errors.length()").isEqualTo(3)
                 .jsonPath("$.errors[?(@.field == 'thresholds.p95-warning-ms')]").exists()
                 .jsonPath("$.errors[?(@.field == 'thresholds.failed-calls-no-go-percent')]").exists()
                 .jsonPath("$.errors[?(@.field == 'thresholds.error-rate-warning-percent')]").exists();
         admin().put().uri("/api/v1/flags/{f}/guard", flag).contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of("policy", "sometimes")).exchange().expectStatus().isBadRequest()
+                .bodyValue(Map.of("policy", "sometimes", "reason", "test")).exchange().expectStatus().isBadRequest()
                 .expectBody().jsonPath("$.errors[0].field").isEqualTo("policy");
     }
 }

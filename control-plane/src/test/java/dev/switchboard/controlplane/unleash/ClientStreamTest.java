@@ -65,4 +65,31 @@ class ClientStreamTest {
         assertThat(events.size()).isEqualTo(1);
         return events.get(0);
     }
+
+    @Test
+    void streamsThatWereSentTheSameStatesShareOneSerialisedEventWithJacksonsBytes() {
+        ClientStream other = new ClientStream(json);
+        ClientStream behind = new ClientStream(json);
+        List<FlagState> start = List.of(flag("a", 3, 10), flag("b", 1, 0));
+        stream.next(new StateChange.FullState(start));
+        other.next(new StateChange.FullState(start));
+        behind.next(new StateChange.FullState(List.of(flag("a", 2, 10), flag("b", 2, 0))));
+
+        StateChange.FlagUpdated change = new StateChange.FlagUpdated(flag("a", 4, 25));
+        ServerSentEvent<String> first = stream.next(change).orElseThrow();
+        ServerSentEvent<String> second = other.next(change).orElseThrow();
+        ServerSentEvent<String> third = behind.next(change).orElseThrow();
+
+        assertThat(second.data()).as("one serialisation for streams at the same place").isSameAs(first.data());
+        assertThat(delta(first).path("eventId").asLong()).isEqualTo(5);
+        assertThat(delta(third).path("eventId").asLong()).as("its own eventId for a stream sent other states")
+                .isEqualTo(6);
+        assertThat(third.id()).isEqualTo("6");
+        // byte for byte what serialising the whole event with Jackson gives
+        java.util.Map<String, Object> event = new java.util.LinkedHashMap<>();
+        event.put("type", "feature-updated");
+        event.put("eventId", 5L);
+        event.put("feature", UnleashFeature.of(change.state()));
+        assertThat(first.data()).isEqualTo(json.writeValueAsString(java.util.Map.of("events", List.of(event))));
+    }
 }

@@ -132,6 +132,60 @@ class UnleashClientApiTest extends ControlPlaneTest {
         // the Bearer form works too
         web.get().uri("/api/client/features").header(HttpHeaders.AUTHORIZATION, "Bearer " + CLIENT_TOKEN)
                 .exchange().expectStatus().isOk();
+        // the 401 tells an SDK user the form SDKs send, and that Bearer works as well
+        web.get().uri("/api/client/features").exchange().expectStatus().isUnauthorized().expectBody()
+                .jsonPath("$.detail").value(detail -> assertThat((String) detail)
+                        .contains("Authorization: <token>").contains("Bearer <token> also works"));
+        web.get().uri("/api/v1/flags").exchange().expectStatus().isUnauthorized().expectBody()
+                .jsonPath("$.detail").isEqualTo("a valid API token is required (Authorization: Bearer <token>)");
+    }
+
+    /**
+     * A plain poll is answered by the fast path before the security chain; one with any other query parameter
+     * goes through the chain to the controller. Both answer the same bytes, ETag and status, 200 and 304.
+     */
+    @Test
+    void theFastPathAndTheControllerAnswerTheSameBytesAndEtags() {
+        createFlag(true);
+        for (String prefix : List.of("", "flag_")) {
+            String fast = prefix.isEmpty() ? "/api/client/features" : "/api/client/features?namePrefix=" + prefix;
+            String slow = fast + (prefix.isEmpty() ? "?" : "&") + "appName=billing";
+            var viaFastPath = sdk().get().uri(fast).exchange().expectStatus().isOk().expectBody().returnResult();
+            var viaController = sdk().get().uri(slow).exchange().expectStatus().isOk().expectBody().returnResult();
+            assertThat(viaFastPath.getResponseBody()).isEqualTo(viaController.getResponseBody());
+            String etag = viaFastPath.getResponseHeaders().getETag();
+            assertThat(viaController.getResponseHeaders().getETag()).isEqualTo(etag);
+            assertThat(viaFastPath.getResponseHeaders().getCacheControl())
+                    .isEqualTo(viaController.getResponseHeaders().getCacheControl());
+            // every header, the security ones included, but those that differ by nature per response
+            assertThat(comparable(viaFastPath.getResponseHeaders()))
+                    .isEqualTo(comparable(viaController.getResponseHeaders()));
+            List<Map<String, List<String>>> notModified = new java.util.ArrayList<>();
+            for (String uri : List.of(fast, slow)) {
+                notModified.add(comparable(sdk().get().uri(uri).header(HttpHeaders.IF_NONE_MATCH, etag).exchange()
+                        .expectStatus().isNotModified()
+                        .expectHeader().valueEquals(HttpHeaders.ETAG, etag).expectBody().isEmpty().getResponseHeaders()));
+            }
+            assertThat(notModified.get(0)).containsKey("X-Frame-Options").isEqualTo(notModified.get(1));
+        }
+        // a person's token never gets the fast path's answer
+        viewer().get().uri("/api/client/features").exchange().expectStatus().isForbidden();
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void oneFeatureIsServedByNameAsInTheDocumentAndAnUnknownOneIs404() {
+        String flag = createFlag(true);
+        new FlagChangesDriver(admin(), flag).percentage(35);
+        Map<String, Object> single = sdk().get().uri("/api/client/features/{name}", flag).exchange()
+                .expectStatus().isOk().expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_JSON)
+                .expectBody(Map.class).returnResult().getResponseBody();
+        assertThat(single).isEqualTo(feature(flag));
+        assertThat(((List<Map<String, Object>>) single.get("strategies")).get(0).get("parameters"))
+                .isEqualTo(Map.of("rollout", "35", "stickiness", "tenantId", "groupId", flag));
+        sdk().get().uri("/api/client/features/{name}", unique("missing")).exchange().expectStatus().isNotFound()
+                .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
+        web.get().uri("/api/client/features/{name}", flag).exchange().expectStatus().isUnauthorized();
     }
 
     @Test
@@ -251,5 +305,15 @@ class UnleashClientApiTest extends ControlPlaneTest {
                 .expectBody(Map.class).returnResult().getResponseBody();
         return ((List<Map<String, Object>>) body.get("features")).stream()
                 .filter(f -> flag.equals(f.get("name"))).findFirst().orElseThrow();
+    }
+
+    private static Map<String, List<String>> comparable(HttpHeaders headers) {
+        Map<String, List<String>> out = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        headers.forEach((name, values) -> {
+            if (!name.equalsIgnoreCase(HttpHeaders.DATE) && !name.equalsIgnoreCase("X-Request-Id")) {
+                out.put(name, values);
+            }
+        });
+        return out;
     }
 }

@@ -80,6 +80,34 @@ class UnleashSdkAgreementTest extends ControlPlaneTest {
         }
     }
 
+    /**
+     * Explain computes exactly the Java SDK's bucket for any string, not only for registry ids: ASCII ids, UTF-8
+     * ids (accents, CJK, emoji, combining marks) and numeric ids, at a percentage where about half are on v2.
+     */
+    @org.junit.jupiter.api.Test
+    void explainAgreesWithTheJavaSdkForAsciiUtf8AndNumericIds() {
+        String flag = createFlag(true);
+        FlagChangesDriver driver = new FlagChangesDriver(admin(), flag);
+        java.util.Random random = new java.util.Random(18);
+        String[] pieces = {"é", "ü", "ñ", "日本", "語", "한국", "😀", "🚀", "e\u0301", "Ω", "ß", "中文", "€", "ℕ"};
+        List<String> ascii = new ArrayList<>();
+        List<String> utf8 = new ArrayList<>();
+        List<String> numeric = new ArrayList<>();
+        for (int i = 0; i < 1_000; i++) {
+            ascii.add("tenant-" + Long.toString(random.nextLong() & Long.MAX_VALUE, 36));
+            utf8.add("t" + i + pieces[random.nextInt(pieces.length)] + pieces[random.nextInt(pieces.length)]);
+            numeric.add(Long.toString(random.nextInt(1_000_000_000)));
+        }
+        numeric.addAll(List.of("0", "007", "-1", "1e3", "3.14"));
+        try (SdkProbe sdk = new SdkProbe(SdkProbe.Mode.POLLING, "http://127.0.0.1:" + port, CLIENT_TOKEN, backups)) {
+            sdk.awaitRevision(flag, driver.percentage(50));
+            for (List<String> ids : List.of(ascii, utf8, numeric)) {
+                long onV2 = driver.assertAgreement(ids, t -> sdk.isEnabled(flag, t));
+                assertThat(onV2).as("about half of %s…", ids.get(0)).isBetween(ids.size() * 35L / 100, ids.size() * 65L / 100);
+            }
+        }
+    }
+
     private static long yesNoReported(String instance, String flag) throws Exception {
         try (Connection c = DATABASE.connect(); PreparedStatement s = c.prepareStatement(
                 "SELECT coalesce(sum(yes + no), 0) FROM unleash_client_metrics WHERE instance_id = ? AND flag_name = ?")) {

@@ -9,7 +9,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.http.MediaType;
 
-/** Every bad input of the foundation issue gets a 4xx problem naming the field and the rule, and changes nothing. */
+/** Every kind of bad input to the API gets a 4xx problem naming the field and the rule, and changes nothing. */
 class BadInputTest extends ControlPlaneTest {
 
     static Stream<Arguments> badPercentages() {

@@ -102,4 +102,25 @@ class DatabaseOutageTest {
         client().get().uri("/api/v1/audit?flag={f}&reason=x", flag).exchange().expectStatus().isOk()
                 .expectBody().jsonPath("$.items[?(@.reason == 'during outage')]").isEmpty();
     }
+
+    @Test
+    void aDatabaseThatStopsAnsweringMakesReadinessSayDownWithinSecondsEveryTime() throws InterruptedException {
+        eventually(() -> readiness() == 200, "ready before the partition");
+        for (int episode = 1; episode <= 2; episode++) {
+            PROXY.stall(); // connections stay open, nothing answers: no error to notice, only silence
+
+            long start = System.nanoTime();
+            client().get().uri("/actuator/health/readiness").exchange()
+                    .expectStatus().isEqualTo(503)
+                    .expectBody().jsonPath("$.components.r2dbc.status").isEqualTo("DOWN")
+                    .jsonPath("$.components.r2dbc.details.reason").value(r -> assertThat(r.toString())
+                            .contains("did not answer within"));
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            assertThat(took).as("episode %d: readiness answered instead of hanging", episode)
+                    .isLessThan(DatabaseHealth.LIMIT.plusSeconds(2));
+
+            PROXY.restore();
+            eventually(() -> readiness() == 200, "readiness UP again after partition " + episode);
+        }
+    }
 }

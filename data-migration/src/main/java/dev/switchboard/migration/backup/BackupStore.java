@@ -116,7 +116,7 @@ public final class BackupStore {
     /**
      * Puts every table of the backup back exactly as it was, in one transaction that holds exclusive locks on
      * them; the checksums must equal the recorded ones or nothing is changed. Rows written since the backup are
-     * lost, as the seed's data rollback warns.
+     * lost (the legacy data rollback warned of the same).
      */
     public RestoreResult restore(Connection connection, String backupId) throws SQLException {
         long started = System.nanoTime();

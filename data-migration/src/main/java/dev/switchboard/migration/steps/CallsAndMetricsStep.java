@@ -16,8 +16,9 @@ import java.time.ZoneOffset;
 /**
  * Step 4: {@code voice_calls.outcome} inferred from status where missing, then one {@code voice_assistant_metrics}
  * row per business with calls, aggregated over the 30 days before the run — all set-based SQL, no row leaves the
- * database. Percentiles are {@code percentile_cont} (interpolated), not the seed's floor-index approximation.
- * Like the seed, durations and latencies of 0 or NULL mean "not measured" and stay out of averages and percentiles.
+ * database. Percentiles are {@code percentile_cont} (interpolated), not the legacy script's floor-index
+ * approximation. As in the legacy script, durations and latencies of 0 or NULL mean "not measured" and stay out of
+ * averages and percentiles.
  */
 public final class CallsAndMetricsStep {
 

@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Step "validate current data" of the seed: no calls without a business (orphans), no config pointing at a
+ * Step "validate current data": no calls without a business (orphans), no config pointing at a
  * missing business; a warning when the target already holds rows. Read-only.
  */
 public final class Validation {

@@ -18,7 +18,7 @@ import java.util.List;
  */
 public final class Verification {
 
-    /** Required in v2: a NULL here would break the v2 agent (the seed checks assistant_type_id and voice_id). */
+    /** Required in v2: a NULL here would break the v2 agent (the legacy script checked assistant_type_id, voice_id). */
     static final List<String> REQUIRED = List.of("business_id", "assistant_type_id", "voice_id", "voice_speed",
             "personality_type", "enabled_capabilities", "template_version", "is_active");
 

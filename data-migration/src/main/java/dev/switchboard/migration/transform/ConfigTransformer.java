@@ -8,10 +8,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The seed's {@code transformConfig} (section 2.1 of the migration spec), rule for rule, as a pure function.
+ * The legacy migration script's {@code transformConfig}, rule for rule, as a pure function (the rules are listed
+ * in docs/data-migration.md).
  * Where JavaScript and Java differ (falsy empty strings, {@code $} before a final newline, {@code trim()}'s
  * whitespace set, {@code Math.abs} of the smallest int) this class follows the JavaScript behaviour, so a config
- * migrated here gets exactly what the seed's script would have produced.
+ * migrated here gets exactly what the legacy script would have produced.
  */
 public final class ConfigTransformer {
 
@@ -47,7 +48,7 @@ public final class ConfigTransformer {
                 promptHash(v1.systemPrompt()));
     }
 
-    /** Seed's inferAssistantType: vertical first, then order/service keywords, then transfer keywords. */
+    /** The legacy inferAssistantType: vertical first, then order/service keywords, then transfer keywords. */
     public String assistantType(String systemPrompt, String vertical) {
         String prompt = lower(isFalsy(systemPrompt) ? "" : systemPrompt);
         boolean transfer = prompt.contains("transferir") || prompt.contains("humano");
@@ -66,7 +67,7 @@ public final class ConfigTransformer {
         return vertical + "_basic";
     }
 
-    /** Seed's extractSpecialInstructions: the first matching section, up to the next "##", trimmed, ≤ 1000 chars. */
+    /** Legacy extractSpecialInstructions: the first matching section, up to the next "##", trimmed, ≤ 1000 chars. */
     public String specialInstructions(String systemPrompt) {
         if (isFalsy(systemPrompt)) {
             return null;
@@ -81,7 +82,7 @@ public final class ConfigTransformer {
         return null;
     }
 
-    /** Seed's inferCapabilities, in the seed's order; "basic" when nothing matched. */
+    /** The legacy inferCapabilities, in its order; "basic" when nothing matched. */
     public List<String> capabilities(String systemPrompt, String vertical) {
         if (isFalsy(systemPrompt)) {
             return vertical.equals("restaurant") ? List.of("reservations") : List.of("appointments");
@@ -107,8 +108,8 @@ public final class ConfigTransformer {
     }
 
     /**
-     * Seed's hashString: the 31-multiplier hash over UTF-16 units (Java's String.hashCode), absolute value in hex.
-     * It is a change marker, not a security hash; kept identical so hashes agree with rows the seed migrated.
+     * The legacy hashString: the 31-multiplier hash over UTF-16 units (Java's String.hashCode), absolute value in hex.
+     * It is a change marker, not a security hash; kept identical so hashes agree with rows the legacy script migrated.
      */
     public String promptHash(String systemPrompt) {
         int h = (systemPrompt == null ? "" : systemPrompt).hashCode();

@@ -9,10 +9,9 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
- * {@code voice_calls.outcome} inferred from {@code status} where the outcome is missing (the seed's mapping says
- * only "inferido de status"). Statuses of calls that have not finished, and unknown statuses, stay without an
- * outcome rather than getting a guess. Business outcomes (reservation_created, appointment_created,
- * order_created) cannot be read from a status and are never invented.
+ * {@code voice_calls.outcome} inferred from {@code status} where the outcome is missing. Statuses of calls that
+ * have not finished, and unknown statuses, stay without an outcome rather than getting a guess. Business outcomes
+ * (reservation_created, appointment_created, order_created) cannot be read from a status and are never invented.
  * <p>The same table drives the set-based SQL ({@link #sqlCase(String)}), so the rule lives in one place.
  */
 public final class OutcomeInference {

@@ -57,7 +57,7 @@ class MigrateCommandTest {
     }
 
     @Test
-    void textSummaryLikeTheSeed() {
+    void textSummaryLikeTheLegacyScript() {
         int code = run(Optional.empty(), "--dry-run", "--batch-size", "2");
 
         assertThat(code).isZero();

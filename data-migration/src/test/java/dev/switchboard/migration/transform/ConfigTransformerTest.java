@@ -12,7 +12,7 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
-/** Every rule of the seed's transformConfig, one table per rule. */
+/** Every rule of the legacy migration script's transformConfig, one table per rule. */
 class ConfigTransformerTest {
 
     private final ConfigTransformer transformer = new ConfigTransformer();
@@ -38,7 +38,7 @@ class ConfigTransformerTest {
                 arguments("dental", null, "dental_basic"),
                 arguments("retail", "toma pedidos del menu y transferir", "retail_basic"),
                 arguments("salon", null, "salon_basic"),
-                // the vertical is matched exactly, as in the seed
+                // the vertical is matched exactly, as in the legacy script
                 arguments("Restaurant", "pedido", "Restaurant_basic"));
     }
 
@@ -73,7 +73,7 @@ class ConfigTransformerTest {
                 arguments("Reglas especiales:\tnada de spoilers", "nada de spoilers"),
                 // first pattern wins even when a later one appears earlier in the text
                 arguments("Notas importantes: B ## Instrucciones especiales: A ## fin", "A"),
-                // an empty section is falsy in the seed and falls through to the next pattern
+                // an empty section is falsy in JavaScript and falls through to the next pattern
                 arguments("Instrucciones especiales:## Notas importantes: N", "N"),
                 arguments("Instrucciones especiales: " + longBody, "x".repeat(1000)),
                 // JavaScript's trim also drops no-break spaces
@@ -144,7 +144,7 @@ class ConfigTransformerTest {
     }
 
     static Stream<Arguments> hashes() {
-        // values of the seed's JavaScript hashString (Math.abs(hash).toString(16))
+        // values of the legacy script's JavaScript hashString (Math.abs(hash).toString(16))
         return Stream.of(
                 arguments(null, "0"),
                 arguments("", "0"),
@@ -157,7 +157,7 @@ class ConfigTransformerTest {
 
     @ParameterizedTest(name = "hash({0}) = {1}")
     @MethodSource("hashes")
-    void promptHashIsTheSeedsHashString(String prompt, String expected) {
+    void promptHashIsTheLegacyHashString(String prompt, String expected) {
         assertThat(transformer.transform(new V1Config("c", "b", "restaurant", prompt, "v")).originalPromptHash())
                 .isEqualTo(expected);
     }

@@ -13,7 +13,10 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * Signs webhooks the way each provider does, when the demo is given a shared secret: Vapi HMAC
  * ({@code x-signature} over "{timestamp}.{body}"), Twilio ({@code X-Twilio-Signature} over URL + sorted params),
- * Retell ({@code x-retell-signature: v=<ms>,d=<hex>} over body + v). No secret: no headers.
+ * Retell ({@code x-retell-signature: v=<ms>,d=<hex>} over body + v), and the router's generic intake
+ * ({@code X-Signature-256: sha256=<hex HMAC-SHA256(secret, timestamp + "." + tenant + "." + body)>} with
+ * {@code X-Tenant-Id} and {@code X-Signature-Timestamp}: the tenant is signed, the timestamp bounds replays).
+ * No secret: no headers.
  */
 public final class Signer {
 
@@ -24,6 +27,11 @@ public final class Signer {
     }
 
     public Map<String, String> headers(WebhookEvent event, String fullUrl, long nowMillis) {
+        return headers(event, fullUrl, nowMillis, null);
+    }
+
+    /** {@code tenant}: the tenant a generic-intake event is for (signed with it); unused by the providers. */
+    public Map<String, String> headers(WebhookEvent event, String fullUrl, long nowMillis, String tenant) {
         Map<String, String> headers = new LinkedHashMap<>();
         if (secret.isEmpty()) {
             return headers;
@@ -40,7 +48,15 @@ public final class Signer {
                 String v = Long.toString(nowMillis);
                 headers.put("x-retell-signature", "v=" + v + ",d=" + hex(hmac("HmacSHA256", key, event.body() + v)));
             }
-            default -> headers.put("X-Signature-256", "sha256=" + hex(hmac("HmacSHA256", key, event.body())));
+            default -> {
+                if (tenant == null) {
+                    throw new IllegalArgumentException("a generic webhook is signed with its tenant");
+                }
+                String ts = Long.toString(nowMillis / 1000);
+                headers.put("X-Tenant-Id", tenant);
+                headers.put("X-Signature-Timestamp", ts);
+                headers.put("X-Signature-256", "sha256=" + hex(hmac("HmacSHA256", key, ts + "." + tenant + "." + event.body())));
+            }
         }
         return headers;
     }

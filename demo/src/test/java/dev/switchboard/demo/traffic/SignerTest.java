@@ -41,6 +41,17 @@ class SignerTest {
                         "v=1714608475945,d=43e88cb0fa5bf930bd7cefd31082fab31cbd64d038a2709607e961723d655b8e");
     }
 
+    /** The router's generic scheme: the same vector as its own signature test (openssl dgst -sha256 -hmac). */
+    @Test
+    void genericSignsTimestampTenantAndBody() {
+        String body = "{\"object\":\"whatsapp_business_account\",\"entry\":[]}";
+        WebhookEvent event = new WebhookEvent("generic", "x", "/webhooks/generic", WebhookEvent.JSON, body, Map.of());
+        assertThat(new Signer(Optional.of("app_secret")).headers(event, "http://x/webhooks/generic", 1714608475_000L, "acme"))
+                .containsEntry("X-Tenant-Id", "acme")
+                .containsEntry("X-Signature-Timestamp", "1714608475")
+                .containsEntry("X-Signature-256", "sha256=86035b8e90c721b6cf58f41aa376a2592907710c48c9317fd0778b28aa706c38");
+    }
+
     @Test
     void noSecretNoHeaders() {
         WebhookEvent event = new WebhookEvent("vapi", "x", "/webhooks/vapi", WebhookEvent.JSON, "{}", Map.of());

@@ -1,0 +1,179 @@
+package dev.switchboard.controlplane.confirmations;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.controlplane.ControlPlaneTest;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.springframework.http.MediaType;
+import org.springframework.test.context.TestPropertySource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Routers confirm the revision they decide with; the flag API shows N/M, the slowest router and its delay, and the
+ * pending routers; completion is audited once; a router left on an old revision raises a warning each time.
+ */
+@TestPropertySource(properties = {"switchboard.confirmations.stale-after=3s",
+        "switchboard.confirmations.interval=200ms"})
+class ConfirmationApiTest extends ControlPlaneTest {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private void confirm(String router, String flag, long revision, Instant applied) {
+        Map<String, Object> body = new HashMap<>();
+        body.put("routerId", router);
+        body.put("flag", flag);
+        body.put("revision", revision);
+        body.put("appliedAt", applied.toString());
+        body.put("receivedAt", applied.minusNanos(300_000).toString());
+        body.put("source", "stream");
+        body.put("sentAt", Instant.now().plusMillis(1).toString());
+        asRouter(router).post().uri("/api/v1/router-confirmations").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(body).exchange().expectStatus().isNoContent();
+    }
+
+    private JsonNode flag(String flag) {
+        byte[] body = viewer().get().uri("/api/v1/flags/{f}", flag).exchange().expectStatus().isOk()
+                .expectBody().returnResult().getResponseBody();
+        return JSON.readTree(body);
+    }
+
+    private long setPercentage(String flag, int percentage) {
+        admin().put().uri("/api/v1/flags/{f}/percentage", flag).contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("percentage", percentage, "reason", "test")).exchange().expectStatus().isOk();
+        return flag(flag).path("revision").asLong();
+    }
+
+    private static Instant changedAt(JsonNode flag) {
+        return OffsetDateTime.parse(flag.path("updatedAt").asString()).toInstant();
+    }
+
+    @Test
+    void everyLiveRouterConfirmsAndTheFlagApiShowsNOverMTheSlowestAndThePending() throws Exception {
+        String flag = createFlag(true);
+        String r1 = unique("router");
+        String r2 = unique("router");
+        String r3 = unique("router");
+        long before = flag(flag).path("revision").asLong();
+        for (String r : List.of(r1, r2, r3)) {
+            confirm(r, flag, before, Instant.now().minusMillis(1));
+        }
+        long revision = setPercentage(flag, 30);
+        Instant changed = changedAt(flag(flag));
+        Thread.sleep(80); // the routers' apply times below must lie before the control plane hears them
+        confirm(r1, flag, revision, changed.plus(5, ChronoUnit.MILLIS));
+        confirm(r2, flag, revision, changed.plus(40, ChronoUnit.MILLIS));
+
+        JsonNode c = flag(flag).path("confirmation");
+        assertThat(c.path("revision").asLong()).isEqualTo(revision);
+        assertThat(c.path("confirmedBy").asString()).isEqualTo("2/3");
+        assertThat(c.path("complete").asBoolean()).isFalse();
+        assertThat(c.path("pending").get(0).asString()).isEqualTo(r3);
+        assertThat(c.path("slowestRouter").asString()).isEqualTo(r2);
+        assertThat(c.path("slowestDelayMs").asDouble()).isEqualTo(40.0);
+
+        confirm(r3, flag, revision, changed.plus(20, ChronoUnit.MILLIS));
+        c = flag(flag).path("confirmation");
+        assertThat(c.path("confirmedBy").asString()).isEqualTo("3/3");
+        assertThat(c.path("complete").asBoolean()).isTrue();
+        assertThat(c.path("pending")).isEmpty();
+        assertThat(c.path("slowestRouter").asString()).isEqualTo(r2);
+        assertThat(c.path("slowestDelayMs").asDouble()).isEqualTo(40.0);
+        assertThat(Instant.parse(c.path("completeAt").asString())).isEqualTo(changed.plusMillis(40));
+
+        // a heartbeat of the same revision (later apply time, e.g. after a restart from backup) changes nothing
+        confirm(r2, flag, revision, Instant.now().minusMillis(1));
+        assertThat(flag(flag).path("confirmation").path("slowestDelayMs").asDouble()).isEqualTo(40.0);
+
+        // the change's audit event gets its confirmation appended, once
+        JsonNode audit = JSON.readTree(viewer().get().uri("/api/v1/audit?flag={f}", flag).exchange()
+                .expectStatus().isOk().expectBody().returnResult().getResponseBody()).path("items");
+        // (the first revision was complete when r1 alone was live: it got its own event)
+        List<JsonNode> confirmed = audit.valueStream().filter(e -> e.path("action").asString().equals("flag.confirmed")
+                && e.path("after").path("revision").asLong() == revision).toList();
+        assertThat(confirmed).hasSize(1);
+        JsonNode change = audit.valueStream().filter(e -> e.path("after").path("revision").asLong() == revision
+                && !e.path("action").asString().equals("flag.confirmed")).findFirst().orElseThrow();
+        assertThat(confirmed.get(0).path("after").path("changeEventId").asLong()).isEqualTo(change.path("id").asLong());
+        assertThat(confirmed.get(0).path("after").path("confirmationMs").asDouble()).isEqualTo(40.0);
+        assertThat(confirmed.get(0).path("reason").asString()).contains("3/3", "40.0 ms", r2);
+    }
+
+    @Test
+    void aRouterLeftOnAnOldRevisionRaisesAWarningEachTimeAndItResolvesWhenItConfirms() {
+        String flag = createFlag(true);
+        String good = unique("router");
+        String lagging = unique("router");
+        long start = flag(flag).path("revision").asLong();
+        confirm(good, flag, start, Instant.now().minusMillis(1));
+        confirm(lagging, flag, start, Instant.now().minusMillis(1));
+
+        long previous = start;
+        for (int episode = 1; episode <= 2; episode++) {
+            long revision = setPercentage(flag, 10 * episode);
+            confirm(good, flag, revision, Instant.now().minusMillis(1));
+            long held = previous;
+            // the lagging router keeps its heartbeat on the old revision: alive, deciding on stale flags
+            Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+                confirm(lagging, flag, held, Instant.now().minusSeconds(30));
+                assertThat(openStale(flag)).singleElement().satisfies(a -> {
+                    assertThat(a.path("severity").asString()).isEqualTo("warning");
+                    assertThat(a.path("explanation").asString()).contains(lagging, "revision " + held);
+                });
+            });
+            assertThat(flag(flag).path("confirmation").path("confirmedBy").asString()).isEqualTo("1/2");
+            confirm(lagging, flag, revision, Instant.now().minusMillis(1));
+            Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(openStale(flag)).isEmpty());
+            previous = revision;
+        }
+        JsonNode all = JSON.readTree(viewer().get().uri("/api/v1/alerts?flag={f}&status=all", flag).exchange()
+                .expectStatus().isOk().expectBody().returnResult().getResponseBody());
+        List<JsonNode> stale = all.valueStream().filter(a -> a.path("rule").asString().equals("router-stale")).toList();
+        assertThat(stale).hasSize(2).allSatisfy(a -> {
+            assertThat(a.path("explanation").asString()).contains(lagging);
+            assertThat(a.path("status").asString()).isEqualTo("resolved");
+        });
+    }
+
+    @Test
+    void aRouterTokenConfirmsOnlyForItsRouterAndBadConfirmationsAre400NamingTheField() {
+        String flag = createFlag(true);
+        String router = unique("router");
+        Map<String, Object> good = new HashMap<>(Map.of("routerId", router, "flag", flag, "revision", 2,
+                "appliedAt", Instant.now().minusSeconds(1).toString(), "source", "stream",
+                "sentAt", Instant.now().toString()));
+        asRouter(unique("other")).post().uri("/api/v1/router-confirmations").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(good).exchange().expectStatus().isForbidden();
+        operator().post().uri("/api/v1/router-confirmations").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(good).exchange().expectStatus().isForbidden();
+        Map<String, Object[]> broken = Map.of(
+                "revision", new Object[] {"revision", 0},
+                "source", new Object[] {"source", "carrier-pigeon"},
+                "sentAt", new Object[] {"sentAt", Instant.now().minus(Duration.ofHours(1)).toString()},
+                "appliedAt", new Object[] {"appliedAt", Instant.now().plusSeconds(60).toString()},
+                "flag", new Object[] {"flag", "no_such_flag_" + router.toLowerCase()});
+        broken.forEach((field, change) -> {
+            Map<String, Object> bad = new HashMap<>(good);
+            bad.put((String) change[0], change[1]);
+            asRouter(router).post().uri("/api/v1/router-confirmations").contentType(MediaType.APPLICATION_JSON)
+                    .bodyValue(bad).exchange().expectStatus().isBadRequest()
+                    .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                    .expectBody().jsonPath("$.errors[0].field").isEqualTo(field);
+        });
+        assertThat(flag(flag).path("confirmation").path("routers").asInt()).isZero();
+    }
+
+    private List<JsonNode> openStale(String flag) {
+        JsonNode open = JSON.readTree(viewer().get().uri("/api/v1/alerts?flag={f}&status=open", flag).exchange()
+                .expectStatus().isOk().expectBody().returnResult().getResponseBody());
+        return open.valueStream().filter(a -> a.path("rule").asString().equals("router-stale")).toList();
+    }
+}
