@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -46,14 +47,20 @@ class WaitForRoutersTest {
         routers.shutdownNow();
     }
 
-    /** A router that confirms the flag's current revision every 20 ms until stopped. */
-    private java.util.concurrent.ScheduledFuture<?> router(String id, String flag) throws Exception {
+    /**
+     * A router that confirms the flag's current revision every 20 ms until stopped. A run that reads the revision
+     * after {@code stopped} was set never confirms it, so a router stopped before a change never confirms that change.
+     */
+    private void router(String id, String flag, AtomicBoolean stopped) throws Exception {
         String token = send("POST", "/api/v1/tokens", ControlPlaneServer.ADMIN_TOKEN,
                 "{\"name\":\"" + Fixtures.unique("router") + "\",\"role\":\"router\",\"routerId\":\"" + id + "\"}", 201)
                 .path("token").asString();
-        return routers.scheduleWithFixedDelay(() -> {
+        routers.scheduleWithFixedDelay(() -> {
             try {
                 long revision = Fixtures.getJson("/api/v1/flags/" + flag).path("revision").asLong();
+                if (stopped.get()) {
+                    return;
+                }
                 Instant now = Instant.now();
                 send("POST", "/api/v1/router-confirmations", token, "{\"routerId\":\"" + id + "\",\"flag\":\"" + flag
                         + "\",\"revision\":" + revision + ",\"appliedAt\":\"" + now.minusMillis(1) + "\",\"source\":"
@@ -79,8 +86,9 @@ class WaitForRoutersTest {
         String flag = Fixtures.createFlag(true);
         String a = Fixtures.unique("router-a");
         String b = Fixtures.unique("router-b");
-        router(a, flag);
-        var second = router(b, flag);
+        AtomicBoolean bStopped = new AtomicBoolean();
+        router(a, flag, new AtomicBoolean());
+        router(b, flag, bStopped);
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (!Fixtures.getJson("/api/v1/flags/" + flag).path("confirmation").path("confirmedBy").asString().equals("2/2")) {
             assertThat(System.nanoTime()).as("both routers confirmed within 10 s").isLessThan(until);
@@ -91,17 +99,16 @@ class WaitForRoutersTest {
         assertThat(set.exit()).as(set.toString()).isZero();
         assertThat(set.out()).contains("✓ rollout set to 20%", "✓ effective on 2/2 routers", "ms after the change");
 
-        second.cancel(false); // router b stops
-        Thread.sleep(100);
+        bStopped.set(true); // router b stops
         long before = Fixtures.getJson("/api/v1/flags/" + flag).path("revision").asLong();
         CliRun.Result rollback = admin.run("rollback", flag, "--level", "total", "--reason", "incident", "--yes",
-                "--wait=1s");
+                "--wait=3s");
         assertThat(rollback.exit()).as(rollback.toString()).isEqualTo(ExitCodes.REFUSED);
         assertThat(rollback.out()).contains("✓ total rollback complete", "✗ not confirmed in time: 1/2 routers",
                 "not confirmed: " + b + " (revision " + before + ")");
         assertThat(rollback.out()).doesNotContain("not confirmed: " + a);
 
-        CliRun.Result json = admin.run("rollout", "set", flag, "5", "--reason", "still down", "--wait=300ms",
+        CliRun.Result json = admin.run("rollout", "set", flag, "5", "--reason", "still down", "--wait=3s",
                 "-o", "json");
         assertThat(json.exit()).as(json.toString()).isEqualTo(ExitCodes.REFUSED);
         assertThat(json.json().path("wait").path("confirmedBy").asString()).isEqualTo("1/2");

@@ -77,6 +77,9 @@ class TwoRoutersSharedStateIT {
             p.put("switchboard.router.unleash.mode", "POLLING");
             p.put("switchboard.router.redis.url", redis.url());
             p.put("switchboard.router.redis.retry-after", "300ms");
+            // the promise under test is the sharing, not the 50 ms budget: a slow round trip on a loaded machine
+            // must not turn into a local decision (a killed Redis still fails at once: commands are rejected)
+            p.put("switchboard.router.redis.command-timeout", "2s");
             routers.add(RouterContexts.start(p));
         }
         int a = RouterContexts.port(routers.get(0));

@@ -81,7 +81,7 @@ abstract class DashboardTest extends ControlPlaneTest {
      * {@code revision} of the flag, exactly as a router does.
      */
     void pushWindows(String flag, String router, long revision, String tenant, Traffic v2) {
-        for (int back = 1; back <= WINDOWS; back++) {
+        for (int back = WINDOWS; back >= 1; back--) { // oldest first: an anchor that moves on mid-loop cannot repeat a start
             MetricPushes push = MetricPushes.window(router, windowAgo(back)).revision(flag, revision);
             add(push, flag, "v1", tenant, V1);
             add(push, flag, "v2", tenant, v2);

