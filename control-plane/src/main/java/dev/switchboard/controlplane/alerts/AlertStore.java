@@ -198,6 +198,19 @@ public class AlertStore {
                 .bind("id", id).map(this::view).one();
     }
 
+    /**
+     * The alert an outside incident refers to: by the de-duplication key the incident was raised with (the open
+     * alert of that key first, then the newest), else by the alert id named in its title; empty when neither is known.
+     */
+    public Mono<Long> idForIncident(String dedupKey, Optional<Long> titledId) {
+        Mono<Long> byKey = dedupKey.isBlank() ? Mono.empty()
+                : db.sql("SELECT id FROM guard_alerts WHERE dedup_key = :key ORDER BY (status = 'open') DESC, id DESC "
+                        + "LIMIT 1").bind("key", dedupKey).map((row, meta) -> row.get("id", Long.class)).one();
+        Mono<Long> byTitle = titledId.map(id -> db.sql("SELECT id FROM guard_alerts WHERE id = :id").bind("id", id)
+                .map((row, meta) -> row.get("id", Long.class)).one()).orElse(Mono.empty());
+        return byKey.switchIfEmpty(byTitle);
+    }
+
     public Mono<String> dedupKey(long id) {
         return db.sql("SELECT dedup_key FROM guard_alerts WHERE id = :id").bind("id", id)
                 .map((row, meta) -> row.get("dedup_key", String.class)).one();

@@ -58,7 +58,6 @@ class DashboardData {
     private final ObjectProvider<AlertBoard> alerts;
     private final ObjectProvider<RouterDirectory> routers;
     private final StageAdvance stages;
-    private final org.springframework.r2dbc.core.DatabaseClient db;
     private final dev.switchboard.controlplane.unleash.ClientRegistry sdks;
     private final java.util.Map<String, long[]> counts = new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.Map<String, PlanEntry> plans = new java.util.concurrent.ConcurrentHashMap<>();
@@ -67,9 +66,7 @@ class DashboardData {
 
     DashboardData(FlagStore flags, TenantStore tenants, ObjectProvider<ComparisonSource> comparisons,
                   ObjectProvider<AlertBoard> alerts, ObjectProvider<RouterDirectory> routers, StageAdvance stages,
-                  org.springframework.r2dbc.core.DatabaseClient db,
                   dev.switchboard.controlplane.unleash.ClientRegistry sdks, Confirmations confirmations) {
-        this.db = db;
         this.sdks = sdks;
         this.confirmations = confirmations;
         this.stages = stages;
@@ -114,7 +111,7 @@ class DashboardData {
      * registry's fingerprint (row count and latest change) are unchanged: the number stays exact.
      */
     Mono<long[]> count(RolloutRule rule) {
-        return tenantFingerprint().flatMap(print -> {
+        return tenants.fingerprint().flatMap(print -> {
             String key = rule.flag() + "@" + rule.revision() + "#" + print;
             long[] cached = counts.get(key);
             return cached != null ? Mono.just(cached) : recount(rule).doOnNext(c -> {
@@ -122,11 +119,6 @@ class DashboardData {
                 counts.put(key, c);
             });
         });
-    }
-
-    private Mono<String> tenantFingerprint() {
-        return db.sql("SELECT count(*) AS n, coalesce(max(updated_at)::text, '') AS latest FROM tenants")
-                .map((row, meta) -> row.get("n", Long.class) + "/" + row.get("latest", String.class)).one();
     }
 
     private Mono<long[]> recount(RolloutRule rule) {

@@ -1,6 +1,7 @@
 package dev.switchboard.controlplane.pagerduty;
 
 import dev.switchboard.controlplane.alerts.AlertMessages;
+import dev.switchboard.controlplane.alerts.AlertStore;
 import dev.switchboard.controlplane.alerts.StoredAlertBoard;
 import dev.switchboard.controlplane.security.Caller;
 import dev.switchboard.controlplane.security.Role;
@@ -14,7 +15,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
-import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ServerWebExchange;
@@ -41,13 +41,13 @@ class PagerDutyWebhook {
 
     private final PagerDutyWebhookProperties properties;
     private final StoredAlertBoard board;
-    private final DatabaseClient db;
+    private final AlertStore alerts;
     private final JsonMapper json;
 
-    PagerDutyWebhook(PagerDutyWebhookProperties properties, StoredAlertBoard board, DatabaseClient db, JsonMapper json) {
+    PagerDutyWebhook(PagerDutyWebhookProperties properties, StoredAlertBoard board, AlertStore alerts, JsonMapper json) {
         this.properties = properties;
         this.board = board;
-        this.db = db;
+        this.alerts = alerts;
         this.json = json;
     }
 
@@ -108,15 +108,9 @@ class PagerDutyWebhook {
     }
 
     private Mono<Long> alertOf(JsonNode incident) {
-        String key = incident.path("incident_key").asString("");
-        Mono<Long> byKey = key.isBlank() ? Mono.empty()
-                : db.sql("SELECT id FROM guard_alerts WHERE dedup_key = :key ORDER BY (status = 'open') DESC, id DESC "
-                        + "LIMIT 1").bind("key", key).map((row, meta) -> row.get("id", Long.class)).one();
         Matcher tag = TAG.matcher(incident.path("title").asString(""));
-        Mono<Long> byTitle = tag.find() ? db.sql("SELECT id FROM guard_alerts WHERE id = :id")
-                .bind("id", Long.parseLong(tag.group(1))).map((row, meta) -> row.get("id", Long.class)).one()
-                : Mono.empty();
-        return byKey.switchIfEmpty(byTitle);
+        return alerts.idForIncident(incident.path("incident_key").asString(""),
+                tag.find() ? Optional.of(Long.parseLong(tag.group(1))) : Optional.empty());
     }
 
     /** For tests and the runbook: the tag the incident title carries. */

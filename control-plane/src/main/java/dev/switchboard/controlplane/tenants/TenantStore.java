@@ -54,6 +54,12 @@ public class TenantStore {
         return db.sql("SELECT count(*) AS n FROM tenants").map((row, meta) -> row.get("n", Long.class)).one();
     }
 
+    /** Changes whenever a tenant is added, removed or updated: how many there are and the latest change. */
+    public Mono<String> fingerprint() {
+        return db.sql("SELECT count(*) AS n, coalesce(max(updated_at)::text, '') AS latest FROM tenants")
+                .map((row, meta) -> row.get("n", Long.class) + "/" + row.get("latest", String.class)).one();
+    }
+
     public Flux<TenantIdentifier> identifiers() {
         return db.sql("SELECT provider, kind, value, tenant_id FROM tenant_identifiers ORDER BY provider, kind, value")
                 .map((row, meta) -> identifier(row)).all();

@@ -68,20 +68,31 @@ class DashboardDoorsTest extends DashboardTest {
         FormSession.from(baseUrl(), "127.0.0.12").logIn("operator", OPERATOR_PASSWORD).expectStatus().is3xxRedirection();
     }
 
+    /**
+     * Alternates known and unknown names, every attempt from its own address so the throttle stays out of it, and
+     * compares the fastest of each: the work a refusal costs, without what other load on the machine adds. On a busy
+     * machine even the fastest of 21 can be held up, so a round whose two figures differ by more than 10 % is taken
+     * again, up to three rounds; a refusal that skipped the password check (~1 ms against ~70 ms) fails every round.
+     */
     @Test
     void anUnknownUsernameTakesAsLongToRefuseAsAKnownOne() {
-        // alternate known and unknown names, every attempt from its own address so the throttle stays out of it;
-        // compare the fastest of each: the work a refusal costs, without what other load on the machine adds
-        long known = Long.MAX_VALUE;
-        long unknown = Long.MAX_VALUE;
+        List<String> rounds = new ArrayList<>();
         int address = 20;
-        for (int i = 0; i < 21; i++) {
-            known = Math.min(known, timeRefusal("timing", "wrong-" + i, "127.0.1." + address++));
-            unknown = Math.min(unknown, timeRefusal("no-such-person", "wrong-" + i, "127.0.1." + address++));
+        for (int round = 1; round <= 3; round++) {
+            long known = Long.MAX_VALUE;
+            long unknown = Long.MAX_VALUE;
+            for (int i = 0; i < 21; i++) {
+                known = Math.min(known, timeRefusal("timing", "wrong-" + i, "127.0." + round + "." + address++));
+                unknown = Math.min(unknown, timeRefusal("no-such-person", "wrong-" + i, "127.0." + round + "." + address++));
+            }
+            double gap = Math.abs(known - unknown) / (double) Math.max(known, unknown);
+            rounds.add("known %.1f ms, unknown %.1f ms".formatted(known / 1e6, unknown / 1e6));
+            if (gap < 0.10) {
+                return;
+            }
         }
-        assertThat(Math.abs(known - unknown) / (double) Math.max(known, unknown))
-                .as("fastest refusal: known %.1f ms, unknown %.1f ms", known / 1e6, unknown / 1e6)
-                .isLessThan(0.10);
+        throw new AssertionError("the fastest refusals of a known and an unknown name differ by 10 % or more in each "
+                + "of three rounds: " + rounds);
     }
 
     private long timeRefusal(String user, String password, String fromAddress) {
