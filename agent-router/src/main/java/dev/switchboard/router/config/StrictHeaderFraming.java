@@ -1,5 +1,6 @@
 package dev.switchboard.router.config;
 
+import dev.switchboard.router.intake.ProblemResponses;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -7,7 +8,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -29,29 +29,16 @@ import org.slf4j.LoggerFactory;
 final class StrictHeaderFraming extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(StrictHeaderFraming.class);
-    private static final byte[] REFUSAL = problem("400 Bad Request", "invalid-framing", "Bad Request", 400,
-            "invalid_framing", "headers", "a header line starts with a space or a tab (obsolete line folding is refused)");
+    private static final byte[] REFUSAL = ProblemResponses.rawAnswer(400, "invalid_framing", "headers",
+            "a header line starts with a space or a tab (obsolete line folding is refused)");
 
     private static final int IN_LINE = 0;
     private static final int AFTER_CR = 1;
     private static final int LINE_START = 2;
     private static final int BLANK_LINE_CR = 3;
 
-    private static final byte[] TOO_SLOW = problem("408 Request Timeout", "request-timeout", "Request Timeout", 408,
-            "request_timeout", "body", "the request did not arrive whole within the intake's read timeout");
-
-    /** A complete problem+json answer that closes the connection, written before the HTTP codec. */
-    private static byte[] problem(String statusLine, String type, String title, int status, String rule, String field,
-                                  String detail) {
-        byte[] body = ("{\"type\":\"https://switchboard.dev/problems/" + type + "\",\"title\":\"" + title
-                + "\",\"status\":" + status + ",\"rule\":\"" + rule + "\",\"field\":\"" + field
-                + "\",\"detail\":\"" + detail + "\"}").getBytes(StandardCharsets.US_ASCII);
-        byte[] head = ("HTTP/1.1 " + statusLine + "\r\nContent-Type: application/problem+json\r\nConnection: close\r\n"
-                + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
-        byte[] answer = java.util.Arrays.copyOf(head, head.length + body.length);
-        System.arraycopy(body, 0, answer, head.length, body.length);
-        return answer;
-    }
+    private static final byte[] TOO_SLOW = ProblemResponses.rawAnswer(408, "request_timeout", "body",
+            "the request did not arrive whole within the intake's read timeout");
 
     private final long requestDeadlineNanos;
     private boolean inHead = true;

@@ -52,9 +52,7 @@ class ForwardStep {
         }
         String rule = answer.status() == 504 ? "backend_deadline" : "backend_unavailable";
         String detail = "voice agent " + variant + " did not answer (" + answer.failure() + ")";
-        byte[] body = ("{\"type\":\"https://switchboard.dev/problems/" + rule.replace('_', '-') + "\",\"title\":\""
-                + (answer.status() == 504 ? "Gateway Timeout" : "Bad Gateway") + "\",\"status\":" + answer.status()
-                + ",\"detail\":\"" + detail + "\",\"rule\":\"" + rule + "\"}").getBytes(StandardCharsets.UTF_8);
-        return new StoredAnswer(answer.status(), ProblemResponses.PROBLEM_TYPE, body, variant, tenantId);
+        return new StoredAnswer(answer.status(), ProblemResponses.PROBLEM_TYPE,
+                ProblemResponses.json(answer.status(), rule, null, detail), variant, tenantId);
     }
 }

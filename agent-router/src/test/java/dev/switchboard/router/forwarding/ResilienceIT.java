@@ -135,6 +135,8 @@ class ResilienceIT extends RouterTestBase {
         EntityExchangeResult<String> tool = postVapi(vapi("vapi-tool-calls.json", "call-" + UUID.randomUUID()));
         assertThat(tool.getStatus().value()).isEqualTo(504);
         assertThat(tool.getResponseHeaders().getContentType().toString()).isEqualTo("application/problem+json");
+        assertThat(tool.getResponseBody()).contains("\"title\":\"Gateway Timeout\"", "\"status\":504",
+                "\"rule\":\"backend_deadline\"", "did not answer (timeout)\"");
     }
 
     @Test

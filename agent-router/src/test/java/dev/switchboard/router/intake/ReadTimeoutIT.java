@@ -117,7 +117,8 @@ class ReadTimeoutIT extends RouterTestBase {
         String body = "{\"type\":\"turn\",\"id\":\"m-" + UUID.randomUUID() + "\",\"callId\":\"c-3\"}";
         // each byte comes well within the read timeout, the whole head never does
         String answer = trickle("", head(body, body.length()) + body, Duration.ofMillis(150));
-        assertThat(answer).startsWith("HTTP/1.1 408").contains("\"field\":\"body\"");
+        assertThat(answer).startsWith("HTTP/1.1 408 Request Timeout").contains("Content-Type: application/problem+json")
+                .contains("\"field\":\"body\"").contains("\"rule\":\"request_timeout\"");
         V1.verify(0, anyRequestedFor(anyUrl()));
         V2.verify(0, anyRequestedFor(anyUrl()));
     }
