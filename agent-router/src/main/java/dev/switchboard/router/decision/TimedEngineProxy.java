@@ -31,7 +31,7 @@ final class TimedEngineProxy implements EngineProxy {
     private final UnleashMetricService metrics;
 
     TimedEngineProxy(UnleashConfig config, RevisionTimeline timeline, boolean streaming) {
-        UnleashEngine engine = new UnleashEngine(List.of(), null);
+        UnleashEngine engine = new TenantDecisionMemo();
         this.repository = new FeatureRepositoryImpl(config,
                 new Hook(new FeatureBackupHandlerFile(config), timeline, streaming), engine);
         this.metrics = new UnleashMetricServiceImpl(config, config.getScheduledExecutor(), engine);
