@@ -2,11 +2,16 @@ package dev.switchboard.controlplane;
 
 import dev.switchboard.testing.PostgresTestDatabase;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
+import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -52,6 +57,28 @@ public abstract class ControlPlaneTest {
                 .responseTimeout(Duration.ofSeconds(30)).build();
         operatorToken = SharedDatabase.token(web, "operator");
         viewerToken = SharedDatabase.token(web, "viewer");
+    }
+
+    /**
+     * A second control plane on the same database, as a load balancer would have beside this one: the test's tokens,
+     * structured logs off, then {@code settings} (e.g. {@code "--switchboard.guard.enabled=false"}). Command-line
+     * arguments, so they win over application.yml's environment defaults. The caller closes it.
+     */
+    protected static ConfigurableApplicationContext startReplica(String... settings) {
+        List<String> args = new ArrayList<>(List.of("--server.port=0",
+                "--switchboard.security.bootstrap-admin-token=" + ADMIN_TOKEN,
+                "--switchboard.security.client-token=" + CLIENT_TOKEN,
+                "--logging.structured.format.console="));
+        args.addAll(List.of(settings));
+        DATABASE.springProperties().forEach((key, value) -> args.add("--" + key + "=" + value));
+        return new SpringApplicationBuilder(ControlPlaneApplication.class)
+                .run(args.toArray(String[]::new));
+    }
+
+    /** The base URL of a control plane started with {@link #startReplica}. */
+    protected static String baseUrlOf(ConfigurableApplicationContext replica) {
+        return "http://127.0.0.1:"
+                + ((WebServerApplicationContext) replica).getWebServer().getPort();
     }
 
     /** The router token bound to {@code routerId}. */

@@ -35,7 +35,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class TenantDecisionMemo extends UnleashEngine {
 
-    static final int MAX_ENTRIES = 50_000;
+    static final int MAX_ENTRIES = 10_000;
     static final String TENANT = "tenantId";
 
     private static final JsonMapper JSON = JsonMapper.builder().build();

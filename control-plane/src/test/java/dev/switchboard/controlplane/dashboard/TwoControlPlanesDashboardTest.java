@@ -2,14 +2,9 @@ package dev.switchboard.controlplane.dashboard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.switchboard.controlplane.ControlPlaneApplication;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -24,18 +19,12 @@ class TwoControlPlanesDashboardTest extends DashboardTest {
 
     @BeforeAll
     static void startReplicaB() {
-        List<String> args = new ArrayList<>(List.of("--server.port=0",
-                "--switchboard.security.bootstrap-admin-token=" + ADMIN_TOKEN,
-                "--switchboard.security.client-token=" + CLIENT_TOKEN,
-                "--switchboard.guard.enabled=false",
+        replicaB = startReplica("--switchboard.guard.enabled=false",
                 "--switchboard.alerts.delivery-enabled=false",
                 "--switchboard.dashboard.users[0].username=operator",
                 "--switchboard.dashboard.users[0].password-hash=$2y$04$xcaaMwP.el8hzRCaDeZF.ujdE9Um./loJ8Z7MHIOAAZRC8X037bym",
-                "--switchboard.dashboard.users[0].role=operator",
-                "--logging.structured.format.console="));
-        DATABASE.springProperties().forEach((key, value) -> args.add("--" + key + "=" + value));
-        replicaB = new SpringApplicationBuilder(ControlPlaneApplication.class).run(args.toArray(String[]::new));
-        baseUrlB = "http://127.0.0.1:" + ((WebServerApplicationContext) replicaB).getWebServer().getPort();
+                "--switchboard.dashboard.users[0].role=operator");
+        baseUrlB = baseUrlOf(replicaB);
     }
 
     @AfterAll

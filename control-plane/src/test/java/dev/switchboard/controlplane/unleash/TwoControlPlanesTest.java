@@ -3,7 +3,6 @@ package dev.switchboard.controlplane.unleash;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.switchboard.controlplane.ControlPlaneApplication;
 import dev.switchboard.controlplane.ControlPlaneTest;
 import dev.switchboard.controlplane.changes.ChangeFeed;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -18,8 +17,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.HttpHeaders;
@@ -50,15 +47,8 @@ class TwoControlPlanesTest extends ControlPlaneTest {
 
     @BeforeAll
     static void startReplicaB() {
-        List<String> args = new ArrayList<>(List.of("--server.port=0",
-                "--switchboard.security.bootstrap-admin-token=" + ADMIN_TOKEN,
-                "--switchboard.security.client-token=" + CLIENT_TOKEN,
-                "--switchboard.unleash.keep-alive=1s",
-                "--logging.structured.format.console="));
-        // command-line arguments, so they win over application.yml's environment defaults
-        DATABASE.springProperties().forEach((key, value) -> args.add("--" + key + "=" + value));
-        replicaB = new SpringApplicationBuilder(ControlPlaneApplication.class).run(args.toArray(String[]::new));
-        baseUrlB = "http://127.0.0.1:" + ((WebServerApplicationContext) replicaB).getWebServer().getPort();
+        replicaB = startReplica("--switchboard.unleash.keep-alive=1s");
+        baseUrlB = baseUrlOf(replicaB);
     }
 
     @AfterAll
