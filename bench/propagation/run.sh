@@ -4,7 +4,7 @@
 # decision on the new revision, from each router's own timeline (stream event received, engine updated, first
 # decision) as it confirmed it to the control plane. One run measures every router count in ROUTER_COUNTS
 # (default: the 2-router baseline, then 10 routers), each with its own fresh routers, same control plane.
-# Usage: bench/propagation/run.sh   (from anywhere; TRIALS (per kind), WINDOW_MS, PERIOD_US, ROUTER_COUNTS, MODES,
+# Usage: bench/propagation/run.sh   (from anywhere; TRIALS (per kind), WINDOW_MS, PERIOD_US, ROUTER_COUNTS, MODES, PROBE_TENANTS,
 #        ROUTER_HEAP, ROUTER_JIT, ROUTER_JVM_OPTS (more router JVM options, last), PROBE_WARMUP_MS override)
 # Everything runs on 127.0.0.1 on free ports; everything started here is stopped on exit (trap). After each router
 # count: the CPU seconds the control plane, the routers, PostgreSQL and the probe used, and the whole machine's.
