@@ -26,8 +26,8 @@ import tools.jackson.databind.json.JsonMapper;
  * <ul>
  * <li>a state with anything else (another strategy or stickiness, a constraint on another field, segments,
  * dependencies, strategy variants) is not remembered at all: every decision goes to the engine;</li>
- * <li>a new state replaces the memo after the engine took it, and an answer computed for a memo is stored only in
- * that memo, so no decision made after the engine switched comes from the previous state;</li>
+ * <li>the memo is off while the engine takes a new state and replaced after it took it, and an answer computed for
+ * a memo is stored only in that memo, so no decision begun after the switch began comes from the previous state;</li>
  * <li>the SDK's yes/no counts stay whole: answers given from the memo are counted here and added to the engine's
  * metrics bucket when the SDK collects it.</li>
  * </ul>
@@ -54,9 +54,14 @@ final class TenantDecisionMemo extends UnleashEngine {
 
     @Override
     public void takeState(String state) throws YggdrasilInvalidInputException {
-        super.takeState(state);
-        // judged on the engine's whole state: what was taken may be a delta of one feature
-        memo = new Memo(decidesByTenantOnly(getState()), new ConcurrentHashMap<>());
+        // off while the engine switches: a decision during the switch goes to the engine, never to the old answers
+        memo = OFF;
+        try {
+            super.takeState(state);
+        } finally {
+            // judged on the engine's whole state (what was taken may be a delta of one feature, or refused)
+            memo = new Memo(decidesByTenantOnly(getState()), new ConcurrentHashMap<>());
+        }
     }
 
     /** Whether answers for the state the engine holds are remembered. */
