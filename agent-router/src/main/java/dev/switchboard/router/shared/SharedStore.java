@@ -10,7 +10,13 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.metrics.CommandLatencyRecorder;
 import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.EventLoopGroupProvider;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.EventExecutorGroup;
+import io.netty.util.concurrent.ImmediateEventExecutor;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -39,11 +45,16 @@ import reactor.core.publisher.Mono;
  * then decides locally and skips Redis for {@code retry-after} instead of paying the timeout on each webhook, and
  * what it decided meanwhile (pins) is written when Redis is back. Without a URL nothing here talks to anyone.
  *
+ * <p>Each event loop of the intake gets a connection of its own, registered on that loop (as the backend connection
+ * pools are): a webhook's commands are written, answered and continued on the thread that took the webhook, and
+ * then forwarded from it, with no hand-off to a Redis I/O thread and back (each hand-off a wake-up of another
+ * thread; on two cores those were a quarter of the router's cost per webhook with Redis). Until a loop's connection
+ * is open, and for callers off the event loops, one shared connection on Lettuce's own I/O thread serves.
+ *
  * <p>Commands are pipelined per event-loop turn: a command issued on an event loop is buffered, and the loop flushes
  * everything its turn buffered once, after the webhooks it is handling (a webhook's pin and retry claim, other
  * webhooks' answers). One write to Redis then carries several commands, and Redis reads them in one go, instead of
- * a write, a wake-up of Lettuce's thread and a system call on both sides per command. Commands issued off an event
- * loop are flushed at once.
+ * a write and a system call on both sides per command. Commands issued off an event loop are flushed at once.
  */
 @Component("sharedState")
 public class SharedStore implements HealthIndicator {
@@ -60,8 +71,12 @@ public class SharedStore implements HealthIndicator {
     private volatile StatefulRedisConnection<String, String> connection;
     private volatile long downUntilNanos;
     private volatile String lastError = "";
-    /** Event loops with a flush of this connection already queued for the end of their current turn. */
+    /** Event loops with a flush of the shared connection already queued for the end of their current turn. */
     private final java.util.Set<io.netty.util.concurrent.EventExecutor> flushQueued = ConcurrentHashMap.newKeySet();
+    /** The connection of each event loop that issued a command (opened on first use). */
+    private final Map<EventLoop, LoopConnection> perLoop = new ConcurrentHashMap<>();
+    private final RedisURI uri;
+    private final ClientOptions options;
 
     @org.springframework.beans.factory.annotation.Autowired
     public SharedStore(RouterProperties properties, MeterRegistry meters) {
@@ -74,7 +89,7 @@ public class SharedStore implements HealthIndicator {
                 new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
     }
 
-    private SharedStore(RouterProperties.Redis config, MeterRegistry meters) {
+    SharedStore(RouterProperties.Redis config, MeterRegistry meters) {
         this.config = config;
         this.errors = Counter.builder("switchboard.router.shared.state.errors")
                 .description("shared-state operations that failed, timed out or were skipped because Redis was away (the router decided locally)")
@@ -86,7 +101,7 @@ public class SharedStore implements HealthIndicator {
                 .description("pins decided while Redis was away, written when it is back")
                 .register(meters);
         if (config.enabled()) {
-            RedisURI uri = RedisURI.create(config.url());
+            this.uri = RedisURI.create(config.url());
             uri.setTimeout(config.commandTimeout());
             // Lettuce's default resources record every command's latency with a pause detector (threads waking every
             // millisecond) when LatencyUtils is on the class path, as it is with Micrometer: off, and one I/O thread.
@@ -96,12 +111,13 @@ public class SharedStore implements HealthIndicator {
                     .commandLatencyRecorder(CommandLatencyRecorder.disabled())
                     .build();
             this.client = RedisClient.create(resources, uri);
-            client.setOptions(ClientOptions.builder()
+            this.options = ClientOptions.builder()
                     .autoReconnect(true)
                     // while disconnected, fail at once instead of queueing webhooks behind a reconnect
                     .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                     .timeoutOptions(TimeoutOptions.enabled(config.commandTimeout()))
-                    .build());
+                    .build();
+            client.setOptions(options);
             this.recovery = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "shared-state-recovery");
                 t.setDaemon(true);
@@ -111,6 +127,8 @@ public class SharedStore implements HealthIndicator {
             long period = Math.max(100, config.retryAfter().toMillis());
             recovery.scheduleWithFixedDelay(this::recover, period, period, TimeUnit.MILLISECONDS);
         } else {
+            this.uri = null;
+            this.options = null;
             this.resources = null;
             this.client = null;
             this.recovery = null;
@@ -187,6 +205,13 @@ public class SharedStore implements HealthIndicator {
         // no Reactor timeout: Lettuce times every command out itself (TimeoutOptions), on its timer wheel, without a
         // task on another thread per command
         return Mono.fromCompletionStage(() -> {
+                    io.netty.util.concurrent.EventExecutor executor = io.netty.util.internal.ThreadExecutorMap.currentExecutor();
+                    LoopConnection own = executor instanceof EventLoop loop ? onLoop(loop) : null;
+                    if (own != null) {
+                        CompletionStage<T> stage = command.apply(own.connection.async());
+                        own.flushSoon();
+                        return stage;
+                    }
                     StatefulRedisConnection<String, String> c = connection;
                     CompletionStage<T> stage = command.apply(c.async());
                     flushSoon(c);
@@ -196,6 +221,44 @@ public class SharedStore implements HealthIndicator {
                     failed(e);
                     return new SharedStateUnavailable(e.toString());
                 });
+    }
+
+    /** The open connection of {@code loop}, opening it on first use; null while it is not open (the shared one serves). */
+    private LoopConnection onLoop(EventLoop loop) {
+        LoopConnection own = perLoop.get(loop);
+        if (own == null) {
+            own = perLoop.computeIfAbsent(loop, this::open);
+        }
+        return own.connection != null && own.connection.isOpen() ? own : null;
+    }
+
+    private LoopConnection open(EventLoop loop) {
+        LoopConnection own = new LoopConnection(loop);
+        // the loop's own Lettuce client: its sockets on this loop; timer and computation threads shared
+        own.resources = DefaultClientResources.builder()
+                .eventLoopGroupProvider(new OneLoop(loop))
+                .eventExecutorGroup(resources.eventExecutorGroup())
+                .timer(resources.timer())
+                .commandLatencyRecorder(CommandLatencyRecorder.disabled())
+                .build();
+        own.client = RedisClient.create(own.resources, uri);
+        own.client.setOptions(options);
+        // connected from the recovery thread: resolving the address must not block the loop
+        recovery.execute(() -> own.client.connectAsync(StringCodec.UTF8, uri).whenComplete((c, e) -> {
+            if (e != null) {
+                // Redis away, or a transport this loop cannot register: the shared connection serves this loop,
+                // and the loop's next command after retry-after tries again
+                log.debug("shared state: no connection of its own for {}: {}", loop, e.toString());
+                recovery.schedule(() -> {
+                    perLoop.remove(loop, own);
+                    own.close();
+                }, Math.max(100, config.retryAfter().toMillis()), TimeUnit.MILLISECONDS);
+                return;
+            }
+            c.setAutoFlushCommands(false);
+            own.connection = c;
+        }));
+        return own;
     }
 
     /** Flushes at the end of the current event-loop turn (once per turn), or now when not on an event loop. */
@@ -285,6 +348,7 @@ public class SharedStore implements HealthIndicator {
         if (connection != null) {
             connection.closeAsync();
         }
+        perLoop.values().forEach(LoopConnection::close);
         if (client != null) {
             client.shutdownAsync(0, 1, TimeUnit.SECONDS);
         }
@@ -294,6 +358,69 @@ public class SharedStore implements HealthIndicator {
     }
 
     private record PendingWrite(String key, String value, Duration ttl, long decidedNanos) {}
+
+    /** A connection registered on one event loop; its commands are issued, flushed and answered on that loop. */
+    private static final class LoopConnection {
+        private final EventLoop loop;
+        private volatile ClientResources resources;
+        private volatile RedisClient client;
+        private volatile StatefulRedisConnection<String, String> connection;
+        /** Touched on the loop only. */
+        private boolean flushQueued;
+
+        LoopConnection(EventLoop loop) {
+            this.loop = loop;
+        }
+
+        void flushSoon() {
+            if (!flushQueued) {
+                flushQueued = true;
+                loop.execute(() -> {
+                    flushQueued = false;
+                    StatefulRedisConnection<String, String> c = connection;
+                    if (c != null) {
+                        c.flushCommands();
+                    }
+                });
+            }
+        }
+
+        void close() {
+            if (connection != null) {
+                connection.closeAsync();
+            }
+            if (client != null) {
+                client.shutdownAsync(0, 1, TimeUnit.SECONDS);
+            }
+            if (resources != null) {
+                resources.shutdown(0, 1, TimeUnit.SECONDS); // the loop, timer and computation threads are not its own
+            }
+        }
+    }
+
+    /** Lettuce's event loops for a loop's own client: that one loop, never shut down by Lettuce. */
+    private record OneLoop(EventLoop loop) implements EventLoopGroupProvider {
+        @Override
+        @SuppressWarnings("unchecked")
+        public <T extends EventLoopGroup> T allocate(Class<T> type) {
+            return (T) loop;
+        }
+
+        @Override
+        public int threadPoolSize() {
+            return 1;
+        }
+
+        @Override
+        public io.netty.util.concurrent.Future<Boolean> release(EventExecutorGroup group, long quietPeriod, long timeout, TimeUnit unit) {
+            return ImmediateEventExecutor.INSTANCE.newSucceededFuture(true);
+        }
+
+        @Override
+        public io.netty.util.concurrent.Future<Boolean> shutdown(long quietPeriod, long timeout, TimeUnit unit) {
+            return ImmediateEventExecutor.INSTANCE.newSucceededFuture(true);
+        }
+    }
 
     /** Redis could not be used for this command; the caller decides locally. */
     public static final class SharedStateUnavailable extends RuntimeException {
