@@ -15,7 +15,12 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 DUR=${DUR:-30s}; ROUNDS=${ROUNDS:-2}; SAT_DUR=${SAT_DUR:-10s}
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-load() { echo "   [$(nproc) cores; $(uptime | sed 's/.*load average/load average/')]"; }
+# steal: the share of CPU time the hypervisor gave to others since the previous line (on a VM it moves the tail a lot)
+STEAL_PREV=$(awk '/^cpu /{print $9, $2+$3+$4+$5+$6+$7+$8+$9}' /proc/stat)
+load() { local now st; now=$(awk '/^cpu /{print $9, $2+$3+$4+$5+$6+$7+$8+$9}' /proc/stat)
+  st=$(awk -v a="$STEAL_PREV" -v b="$now" 'BEGIN {split(a,x," "); split(b,y," "); t=y[2]-x[2]; printf "%.1f", (t > 0 ? 100*(y[1]-x[1])/t : 0)}')
+  STEAL_PREV=$now
+  echo "   [$(nproc) cores; $(uptime | sed 's/.*load average/load average/'); steal $st % since the previous line]"; }
 STUB_PORT=$(free_port); NGINX_PORT=$(free_port); ROUTER_PORT=$(free_port); ROUTER_REDIS_PORT=$(free_port); REDIS_PORT=$(free_port)
 WORK=$(mktemp -d)
 PIDS=()
