@@ -11,9 +11,12 @@ import java.util.Map;
  * @param windowStart   ISO-8601 instant the window opened
  * @param windowSeconds its length, whole seconds
  * @param flagRevisions the revision of each flag the router decided with ({@link FlagRevisions})
+ * @param flagStateAgeSeconds how old the flag state it decides on is, in whole seconds, when the window closed:
+ *                      0 while its stream (or poll) reaches the control plane, else the time since the control
+ *                      plane last confirmed that state; absent when it never has (a cold start with no backup)
  */
 public record MetricWindow(String routerId, String routerVersion, String windowStart, Integer windowSeconds,
-                           Map<String, Long> flagRevisions, List<Series> series) {
+                           Map<String, Long> flagRevisions, Long flagStateAgeSeconds, List<Series> series) {
 
     /**
      * One (flag, variant, tenant) during the window.

@@ -29,6 +29,8 @@ public final class WindowRules {
     public static final int MAX_SERIES = 50_000;
     /** No webhook is waited on longer than this (deadlines are at most tens of seconds). */
     public static final double MAX_LATENCY_MS = 600_000;
+    /** A flag state older than this (ten years) is a broken clock, not a router's last known state. */
+    public static final long MAX_FLAG_STATE_AGE_SECONDS = 10L * 366 * 24 * 3600;
     private static final int MAX_VIOLATIONS = 20;
 
     /** A refused series: its position in the window, its identity as sent and what is wrong with it. */
@@ -104,6 +106,11 @@ public final class WindowRules {
             }
         }
         FlagRevisions.check(w.flagRevisions(), window);
+        if (w.flagStateAgeSeconds() != null
+                && (w.flagStateAgeSeconds() < 0 || w.flagStateAgeSeconds() > MAX_FLAG_STATE_AGE_SECONDS)) {
+            window.add(new Violation("flagStateAgeSeconds", "range",
+                    "must be between 0 and " + MAX_FLAG_STATE_AGE_SECONDS + " seconds"));
+        }
         List<MetricWindow.Series> series = w.series() == null ? List.of() : w.series();
         if (series.size() > MAX_SERIES) {
             window.add(new Violation("series", "size", "must have at most " + MAX_SERIES + " entries"));

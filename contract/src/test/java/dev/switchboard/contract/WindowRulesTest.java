@@ -21,7 +21,26 @@ class WindowRulesTest {
     }
 
     private static MetricWindow window(String start, MetricWindow.Series... series) {
-        return new MetricWindow("router-1", "1.0", start, 2, Map.of("voice_agent_v2", 3L), List.of(series));
+        return withAge(start, 0L, series);
+    }
+
+    private static MetricWindow withAge(String start, Long flagStateAgeSeconds, MetricWindow.Series... series) {
+        return new MetricWindow("router-1", "1.0", start, 2, Map.of("voice_agent_v2", 3L), flagStateAgeSeconds,
+                List.of(series));
+    }
+
+    @Test
+    void theFlagStateAgeIsOptionalButNeverNegativeOrAbsurd() {
+        String start = "2026-12-06T11:59:58Z";
+        assertThat(WindowRules.check(withAge(start, null), NOW).all()).isEmpty();
+        assertThat(WindowRules.check(withAge(start, 3_600L), NOW).all()).isEmpty();
+        assertThat(WindowRules.check(withAge(start, WindowRules.MAX_FLAG_STATE_AGE_SECONDS), NOW).all()).isEmpty();
+        for (long bad : new long[] {-1, WindowRules.MAX_FLAG_STATE_AGE_SECONDS + 1, Long.MAX_VALUE, Long.MIN_VALUE}) {
+            WindowRules.Checked c = WindowRules.check(withAge(start, bad, series("acme", 1, 0)), NOW);
+            assertThat(c.windowRefused()).as("age %d", bad).isTrue();
+            assertThat(c.all()).extracting(Violation::field, Violation::rule)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple("flagStateAgeSeconds", "range"));
+        }
     }
 
     @Test

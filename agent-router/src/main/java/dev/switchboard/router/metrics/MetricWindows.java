@@ -8,6 +8,7 @@ import dev.switchboard.router.config.RouterProperties;
 import dev.switchboard.router.decision.FlagDecider;
 import dev.switchboard.router.decision.RouterIdentity;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
@@ -32,6 +34,7 @@ public class MetricWindows {
     private final String flag;
     private final RouterIdentity identity;
     private final ToLongFunction<String> revisionOf;
+    private final Supplier<Duration> flagStateAge;
     private final Clock clock;
     private final AtomicReference<Open> current;
 
@@ -39,14 +42,19 @@ public class MetricWindows {
 
     @Autowired
     public MetricWindows(RouterProperties properties, RouterIdentity identity, FlagDecider decider, Clock clock) {
-        this(properties.flagName(), identity, f -> decider.revisions().revisionOf(f), clock);
+        this(properties.flagName(), identity, f -> decider.revisions().revisionOf(f), decider::stateAge, clock);
     }
 
-    /** @param revisionOf the revision the router decides a flag with, or -1 when not known yet */
-    MetricWindows(String flag, RouterIdentity identity, ToLongFunction<String> revisionOf, Clock clock) {
+    /**
+     * @param revisionOf   the revision the router decides a flag with, or -1 when not known yet
+     * @param flagStateAge how old that state is ({@link FlagDecider#stateAge()}: 0 while its source is healthy)
+     */
+    MetricWindows(String flag, RouterIdentity identity, ToLongFunction<String> revisionOf,
+                  Supplier<Duration> flagStateAge, Clock clock) {
         this.flag = flag;
         this.identity = identity;
         this.revisionOf = revisionOf;
+        this.flagStateAge = flagStateAge;
         this.clock = clock;
         this.current = new AtomicReference<>(new Open(clock.instant(), new ConcurrentHashMap<>()));
     }
@@ -72,7 +80,13 @@ public class MetricWindows {
             revisions.put(flag, rev);
         }
         return new MetricWindow(identity.routerId(), identity.routerVersion(), closed.start().toString(),
-                windowSeconds, revisions, series);
+                windowSeconds, revisions, ageSeconds(flagStateAge.get()), series);
+    }
+
+    /** Whole seconds, or null when the state was never confirmed (or is too old to be a real age). */
+    static Long ageSeconds(Duration age) {
+        long seconds = age.getSeconds();
+        return seconds > WindowRules.MAX_FLAG_STATE_AGE_SECONDS ? null : seconds;
     }
 
     /** Reads what is bounded before what bounds it (the reverse of the write order). */

@@ -137,7 +137,7 @@ public class MetricsPusher {
                 checked.refused().size(), checked.all());
         seriesRefused.increment(checked.refused().size());
         return new MetricWindow(window.routerId(), window.routerVersion(), window.windowStart(), window.windowSeconds(),
-                window.flagRevisions(), checked.accepted());
+                window.flagRevisions(), window.flagStateAgeSeconds(), checked.accepted());
     }
 
     private Mono<Void> send(MetricWindow window) {

@@ -63,6 +63,9 @@ class MetricsPushIT extends RouterTestBase {
         JsonNode window = windows.get(0);
         assertThat(window.path("routerId").asString()).isEqualTo("router-test");
         assertThat(window.path("flagRevisions").path("voice_agent_v2").asLong()).isGreaterThanOrEqualTo(1);
+        // the state came from the control plane: the window says how old it is (whole seconds, 0 while reachable)
+        assertThat(window.path("flagStateAgeSeconds").isIntegralNumber()).as("flagStateAgeSeconds in %s", window).isTrue();
+        assertThat(window.path("flagStateAgeSeconds").asLong()).isBetween(0L, 60L);
         JsonNode v2 = series(window, "v2", "acme");
         assertThat(v2.path("requests").asLong()).isEqualTo(2);
         assertThat(v2.path("errors").asLong()).isEqualTo(1);

@@ -64,7 +64,8 @@ class WindowContractPropertiesTest {
     void everyClosedWindowIsAcceptedWhole(@ForAll @Size(max = 400) List<@net.jqwik.api.From("events") Event> events) {
         Instant start = Instant.parse("2026-12-06T10:00:00Z");
         MutableClock clock = new MutableClock(start);
-        MetricWindows windows = new MetricWindows("voice_agent_v2", new RouterIdentity("router-1", "1.0"), f -> 7, clock);
+        MetricWindows windows = new MetricWindows("voice_agent_v2", new RouterIdentity("router-1", "1.0"), f -> 7,
+                () -> java.time.Duration.ZERO, clock);
         List<MetricWindow> closed = new ArrayList<>();
         for (Event e : events) {
             record(windows, e);
@@ -83,12 +84,32 @@ class WindowContractPropertiesTest {
         }
     }
 
+    /** Each window carries how old the decided-on flag state is: 0 while live, whole seconds, null when never confirmed. */
+    @net.jqwik.api.Example
+    void windowsCarryTheFlagStateAgeTheContractAccepts() {
+        MutableClock clock = new MutableClock(Instant.parse("2026-12-06T10:00:00Z"));
+        java.util.concurrent.atomic.AtomicReference<java.time.Duration> age = new java.util.concurrent.atomic.AtomicReference<>(java.time.Duration.ZERO);
+        MetricWindows windows = new MetricWindows("voice_agent_v2", new RouterIdentity("router-1", "1.0"), f -> 7,
+                age::get, clock);
+        List<Long> reported = new ArrayList<>();
+        for (java.time.Duration d : List.of(java.time.Duration.ZERO, java.time.Duration.ofMillis(250_400),
+                java.time.Duration.ofMillis(Long.MAX_VALUE), java.time.Duration.ofSeconds(1))) {
+            age.set(d);
+            clock.advanceMillis(2000);
+            MetricWindow w = windows.close();
+            assertThat(WindowRules.check(w, clock.instant()).all()).isEmpty();
+            reported.add(w.flagStateAgeSeconds());
+        }
+        assertThat(reported).containsExactly(0L, 250L, null, 1L);
+    }
+
     /** Events racing the close of their window never make the closed window break an invariant. */
     @Property(tries = 8)
     void windowsClosedUnderConcurrentTrafficAreAccepted(@ForAll @Size(min = 50, max = 200) List<@net.jqwik.api.From("events") Event> events)
             throws InterruptedException {
         MutableClock clock = new MutableClock(Instant.now());
-        MetricWindows windows = new MetricWindows("voice_agent_v2", new RouterIdentity("router-1", "1.0"), f -> 7, clock);
+        MetricWindows windows = new MetricWindows("voice_agent_v2", new RouterIdentity("router-1", "1.0"), f -> 7,
+                () -> java.time.Duration.ZERO, clock);
         ExecutorService pool = Executors.newFixedThreadPool(4);
         AtomicBoolean stop = new AtomicBoolean();
         CountDownLatch started = new CountDownLatch(4);

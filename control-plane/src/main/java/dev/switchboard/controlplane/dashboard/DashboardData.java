@@ -242,8 +242,9 @@ class DashboardData {
     private static Overview.RouterRow row(RouterView r, FlagState flag) {
         Long held = r.flagRevisions().get(flag.name());
         return new Overview.RouterRow(r.routerId(), r.version(), r.lastSeen() == null ? "never" : TIME.format(r.lastSeen()),
-                held == null ? "none" : String.valueOf(held), held != null && held >= flag.revision(), r.stale(),
-                r.blind());
+                held == null ? "none" : String.valueOf(held), held != null && held >= flag.revision(),
+                Overview.RouterRow.flagState(r.flagStateAgeSeconds()),
+                r.flagStateAgeSeconds() == null || r.flagStateAgeSeconds() > 0, r.stale(), r.blind());
     }
 
     /** Tenants matching a search, each with its decision and, when metrics exist, its own numbers. */

@@ -132,7 +132,19 @@ record Overview(FlagState flag, long totalTenants, long onV2, String stage, Opti
         }
     }
 
+    /**
+     * @param flagState  how fresh the flag state the router decides on is, in words ("live", "last known state, 4 min
+     *                   old at its last report", "unknown: ...")
+     * @param oldState   the router is deciding on a state the control plane has not confirmed lately (or ever)
+     */
     record RouterRow(String routerId, String version, String lastSeen, String revision, boolean current,
-                     boolean stale, boolean blind) {
+                     String flagState, boolean oldState, boolean stale, boolean blind) {
+
+        static String flagState(Long ageSeconds) {
+            if (ageSeconds == null) {
+                return "unknown: never confirmed by the control plane, or not reported";
+            }
+            return ageSeconds == 0 ? "live" : "last known state, " + Plan.duration(ageSeconds) + " old at its last report";
+        }
     }
 }

@@ -121,16 +121,21 @@ public class MetricWindowStore {
                             .bind("flags", flags).bind("start", start).bind("router", push.routerId()).then());
         }
         Map<String, Long> revisions = push.flagRevisions() == null ? Map.of() : push.flagRevisions();
-        Mono<Void> router = db.sql("INSERT INTO routers (router_id, version, last_seen, flag_revisions) "
-                        + "VALUES (:id, :version, :seen, :revisions::jsonb) ON CONFLICT (router_id) DO UPDATE SET "
+        var router = db.sql("INSERT INTO routers (router_id, version, last_seen, flag_revisions, flag_state_age_seconds) "
+                        + "VALUES (:id, :version, :seen, :revisions::jsonb, :age) ON CONFLICT (router_id) DO UPDATE SET "
                         + "version = excluded.version, last_seen = greatest(routers.last_seen, excluded.last_seen), "
                         + "flag_revisions = CASE WHEN excluded.flag_revisions = '{}'::jsonb THEN routers.flag_revisions "
-                        + "ELSE excluded.flag_revisions END")
+                        + "ELSE excluded.flag_revisions END, "
+                        // the newest window's age; a window received earlier, committed later, keeps the newer one
+                        + "flag_state_age_seconds = CASE WHEN excluded.last_seen >= routers.last_seen "
+                        + "THEN excluded.flag_state_age_seconds ELSE routers.flag_state_age_seconds END")
                 .bind("id", push.routerId()).bind("version", push.routerVersion())
                 .bind("seen", receivedAt.atOffset(ZoneOffset.UTC))
-                .bind("revisions", Json.of(json.writeValueAsString(revisions)))
-                .then();
-        return windows.then(router).as(tx::transactional);
+                .bind("revisions", Json.of(json.writeValueAsString(revisions)));
+        router = push.flagStateAgeSeconds() == null ? router.bindNull("age", Long.class)
+                : router.bind("age", push.flagStateAgeSeconds());
+        Mono<Void> routerRow = router.then();
+        return windows.then(routerRow).as(tx::transactional);
     }
 
     /** Those of {@code names} that are flags. */
@@ -211,7 +216,8 @@ public class MetricWindowStore {
         return db.sql("WITH sdk AS (SELECT regexp_replace(instance_id, '-polling$', '') AS router_id, "
                         + "max(last_seen_at) AS sdk_seen FROM unleash_client_instances WHERE app_name = :app GROUP BY 1) "
                         + "SELECT coalesce(r.router_id, s.router_id) AS router_id, r.version, r.last_seen, "
-                        + "r.flag_revisions, s.sdk_seen FROM routers r FULL JOIN sdk s ON s.router_id = r.router_id "
+                        + "r.flag_revisions, r.flag_state_age_seconds, s.sdk_seen "
+                        + "FROM routers r FULL JOIN sdk s ON s.router_id = r.router_id "
                         + "WHERE r.router_id IS NOT NULL OR s.sdk_seen >= :live ORDER BY 1")
                 .bind("app", appName).bind("live", liveSince.atOffset(ZoneOffset.UTC))
                 .map((row, meta) -> {
@@ -229,7 +235,8 @@ public class MetricWindowStore {
                     boolean blind = live && (seen == null || seen.isBefore(blindBefore));
                     String version = row.get("version", String.class);
                     return new RouterView(row.get("router_id", String.class), version == null ? "unknown" : version,
-                            seen, parsed, seen == null || seen.isBefore(staleBefore), sdk, blind);
+                            seen, parsed, row.get("flag_state_age_seconds", Long.class),
+                            seen == null || seen.isBefore(staleBefore), sdk, blind);
                 }).all();
     }
 

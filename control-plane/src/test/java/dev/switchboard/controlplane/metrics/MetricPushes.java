@@ -16,6 +16,8 @@ public final class MetricPushes {
     private final Instant windowStart;
     private final List<Map<String, Object>> series = new ArrayList<>();
     private final Map<String, Long> revisions = new LinkedHashMap<>();
+    private Long flagStateAgeSeconds;
+    private boolean ageReported;
 
     private MetricPushes(String routerId, Instant windowStart) {
         this.routerId = routerId;
@@ -47,6 +49,13 @@ public final class MetricPushes {
 
     public static MetricPushes window(String routerId, Instant windowStart) {
         return new MetricPushes(routerId, windowStart);
+    }
+
+    /** The router's flag-state age in the push (null: reported as unknown); left out unless set, as older routers do. */
+    public MetricPushes flagStateAge(Long seconds) {
+        this.flagStateAgeSeconds = seconds;
+        this.ageReported = true;
+        return this;
     }
 
     public MetricPushes revision(String flag, long revision) {
@@ -90,6 +99,9 @@ public final class MetricPushes {
         push.put("windowStart", windowStart.toString());
         push.put("windowSeconds", 10);
         push.put("flagRevisions", revisions);
+        if (ageReported) {
+            push.put("flagStateAgeSeconds", flagStateAgeSeconds);
+        }
         push.put("series", series);
         return push;
     }

@@ -172,6 +172,10 @@ class RouterMetricsApiTest extends ControlPlaneTest {
         cases.put("series[0].failedCalls", "max");
         bodies.add(with(good, "flagRevisions", Map.of(flag, -1)));
         cases.put("flagRevisions." + flag, "min");
+        bodies.add(with(good, "flagStateAgeSeconds", -5));
+        cases.put("flagStateAgeSeconds", "range");
+        bodies.add(with(good, "flagStateAgeSeconds", Long.MAX_VALUE));
+        cases.put("flagStateAgeSeconds#2", "range");
         List<String> fields = new ArrayList<>(cases.keySet());
         for (int i = 0; i < bodies.size(); i++) {
             String field = fields.get(i).replace("#2", "");
