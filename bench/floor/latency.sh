@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# The latency floor under the router: at ~1,000 requests/s (wrk, 10 connections x 9 ms pause, the Vapi payload and
+# backend stub of bench/router) the latency each proxy adds to the direct path, in alternated rounds of one run:
+#   direct   wrk -> stub
+#   nginx    wrk -> nginx (plain reverse proxy, upstream keep-alive) -> stub
+#   netty    wrk -> NettyProxy.java (bare Netty: codec, per-loop keep-alive backend connection, nothing else) -> stub
+#   reactor  wrk -> MiniProxy.java (the same on Reactor Netty, as the router forwards) -> stub
+#   router   wrk -> agent-router (no Redis) -> stub
+# then each proxy's saturation throughput (wrk -t2 -c32, 10 s). All JVMs use the router's jvm-options.
+# Usage (repository root; needs wrk, and nginx on PATH or taken as bench/router/run.sh does):
+#   bench/floor/latency.sh           ~12 minutes;   ROUNDS=6 DUR=15s WARM_SAT=30s TARGETS="direct nginx netty reactor router"
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+DUR=${DUR:-15s}; ROUNDS=${ROUNDS:-6}; WARM_SAT=${WARM_SAT:-30s}
+TARGETS=${TARGETS:-"direct nginx netty reactor router"}
+command -v wrk >/dev/null || { echo "needs wrk (apt-get install wrk)"; exit 1; }
+NGINX=$(command -v nginx || true)
+if [ -z "$NGINX" ]; then
+  NGINX=target/bench-router/nginx/usr/sbin/nginx
+  [ -x "$NGINX" ] || { mkdir -p target/bench-router && (cd target/bench-router && apt-get download nginx >/dev/null 2>&1 && dpkg -x nginx_*.deb nginx); }
+fi
+[ -f agent-router/target/agent-router.jar ] || mvn -B -q -ntp -pl agent-router -am -DskipTests package
+lib=target/bench-floor; mkdir -p "$lib"
+if [ ! -d "$lib/lib" ] || [ agent-router/target/agent-router.jar -nt "$lib/lib" ]; then
+  rm -rf "$lib/lib" "$lib/BOOT-INF"; (cd "$lib" && unzip -q -o ../../agent-router/target/agent-router.jar 'BOOT-INF/lib/*') && mv "$lib/BOOT-INF/lib" "$lib/lib"
+fi
+cp=$(ls -d "$lib"/lib/*.jar | tr '\n' ':')
+javac -nowarn -d "$lib/classes" -cp "$cp" bench/floor/MiniProxy.java bench/floor/NettyProxy.java 2>/dev/null
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+STUB_PORT=$(free_port); NGINX_PORT=$(free_port); NETTY_PORT=$(free_port); REACTOR_PORT=$(free_port); ROUTER_PORT=$(free_port)
+WORK=$(mktemp -d); PIDS=()
+cleanup() {
+  [ -f "$WORK/nginx/nginx.pid" ] && kill "$(cat "$WORK/nginx/nginx.pid")" 2>/dev/null || true
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true; rm -rf "$WORK"
+}
+trap cleanup EXIT
+JVM_OPTS=$(grep -v '^#' agent-router/jvm-options)
+java -Xmx256m -Dsun.net.httpserver.nodelay=true bench/router/BackendStub.java "$STUB_PORT" 0 > "$WORK/stub.log" 2>&1 & PIDS+=($!)
+mkdir -p "$WORK/nginx/tmp" "$WORK/nginx/logs"
+cat > "$WORK/nginx/nginx.conf" <<NGINX
+daemon on;
+worker_processes auto;
+pid $WORK/nginx/nginx.pid;
+error_log $WORK/nginx/logs/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path $WORK/nginx/tmp/body; proxy_temp_path $WORK/nginx/tmp/proxy;
+  fastcgi_temp_path $WORK/nginx/tmp/fastcgi; uwsgi_temp_path $WORK/nginx/tmp/uwsgi; scgi_temp_path $WORK/nginx/tmp/scgi;
+  upstream stub { server 127.0.0.1:$STUB_PORT; keepalive 64; }
+  server { listen 127.0.0.1:$NGINX_PORT; location / { proxy_pass http://stub; proxy_http_version 1.1; proxy_set_header Connection ""; } }
+}
+NGINX
+"$NGINX" -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" -e "$WORK/nginx/logs/error.log"
+java -Xmx512m $JVM_OPTS -cp "$lib/classes:$cp" NettyProxy "$NETTY_PORT" "http://127.0.0.1:$STUB_PORT/webhooks/vapi" > "$WORK/netty.log" 2>&1 & PIDS+=($!)
+java -Xmx512m $JVM_OPTS -cp "$lib/classes:$cp" MiniProxy "$REACTOR_PORT" "http://127.0.0.1:$STUB_PORT/webhooks/vapi" > "$WORK/reactor.log" 2>&1 & PIDS+=($!)
+cat > "$WORK/unleash.json" <<JSON
+{"version":2,"features":[{"name":"voice_agent_v2","description":"rev=1","type":"release","project":"default","enabled":true,"stale":false,"impressionData":false,"strategies":[{"name":"flexibleRollout","parameters":{"rollout":"100","stickiness":"tenantId","groupId":"voice_agent_v2"},"constraints":[{"contextName":"tenantId","operator":"IN","values":["acme"],"inverted":false,"caseInsensitive":false}]}],"variants":[]}]}
+JSON
+cat > "$WORK/identifiers.json" <<JSON
+{"body":"{\"items\":[{\"provider\":\"vapi\",\"kind\":\"phone_number_id\",\"value\":\"pn_1\",\"tenantId\":\"acme\"}]}","etag":null}
+JSON
+SERVER_PORT=$ROUTER_PORT SWITCHBOARD_CONTROL_PLANE_URL=http://127.0.0.1:9 SWITCHBOARD_CLIENT_TOKEN=bench SWITCHBOARD_ROUTER_TOKEN=bench-router:bench-router-secret-0 \
+  SWITCHBOARD_V1_URL=http://127.0.0.1:$STUB_PORT SWITCHBOARD_V2_URL=http://127.0.0.1:$STUB_PORT \
+  SWITCHBOARD_UNLEASH_BACKUP_FILE=$WORK/unleash.json SWITCHBOARD_IDENTIFIER_CACHE_FILE=$WORK/identifiers.json \
+  SWITCHBOARD_ROUTER_SIGNATURES_VAPI_SECRET=bench_secret SWITCHBOARD_ROUTER_UNLEASH_MODE=POLLING SWITCHBOARD_ROUTER_REDIS_URL= \
+  LOGGING_LEVEL_IO_GETUNLEASH=ERROR LOGGING_LEVEL_DEV_SWITCHBOARD=ERROR \
+  java -Xmx512m $JVM_OPTS -jar agent-router/target/agent-router.jar > "$WORK/router.log" 2>&1 & PIDS+=($!)
+for _ in $(seq 1 180); do curl -sf "http://127.0.0.1:$ROUTER_PORT/actuator/health/readiness" >/dev/null && break; sleep 1; done
+export RUN_ID
+wrk() { RUN_ID=$(date +%s%N); command wrk "$@"; }
+declare -A URL=([direct]=http://127.0.0.1:$STUB_PORT/webhooks/vapi [nginx]=http://127.0.0.1:$NGINX_PORT/webhooks/vapi
+  [netty]=http://127.0.0.1:$NETTY_PORT/webhooks/vapi [reactor]=http://127.0.0.1:$REACTOR_PORT/webhooks/vapi
+  [router]=http://127.0.0.1:$ROUTER_PORT/webhooks/vapi)
+paced() { PACE_MS=9 wrk -t2 -c10 -d"$1" --latency -s bench/router/vapi.lua "$2"; }
+to_ms() { awk '{v=$1; if (v ~ /us$/) {sub(/us$/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v*=1000}; printf "%.3f", v}'; }
+STEAL_PREV=$(awk '/^cpu /{print $9, $2+$3+$4+$5+$6+$7+$8+$9}' /proc/stat)
+steal() { local now; now=$(awk '/^cpu /{print $9, $2+$3+$4+$5+$6+$7+$8+$9}' /proc/stat)
+  awk -v a="$STEAL_PREV" -v b="$now" 'BEGIN {split(a,x," "); split(b,y," "); t=y[2]-x[2]; printf "%.1f", (t > 0 ? 100*(y[1]-x[1])/t : 0)}'; STEAL_PREV=$now; }
+echo "# $(date -u +%FT%TZ), $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')), $("$NGINX" -v 2>&1)"
+echo "== warm-up: $WARM_SAT saturation and 15 s at ~1,000/s on each target"
+for t in $TARGETS; do
+  wrk -t2 -c32 -d"$WARM_SAT" -s bench/router/vapi.lua "${URL[$t]}" | awk -v t="$t" '/Requests\/sec/ {print "   " t, $2 "/s"}'
+  paced 15s "${URL[$t]}" > /dev/null
+done
+declare -A ADD50 ADD99 ADD999
+for round in $(seq 1 "$ROUNDS"); do
+  order=$TARGETS; [ $((round % 2)) = 0 ] && order=$(echo $TARGETS | tr ' ' '\n' | tac | tr '\n' ' ')
+  declare -A P50=() P99=() P999=()
+  for t in $order; do
+    out=$(paced "$DUR" "${URL[$t]}")
+    P50[$t]=$(echo "$out" | awk '$1=="50%" {print $2}' | to_ms); P99[$t]=$(echo "$out" | awk '$1=="99%" {print $2}' | to_ms)
+    P999[$t]=$(echo "$out" | awk '$1=="p99.9" {print $2}' | to_ms)
+    bad=$(echo "$out" | grep -E "Non-2xx|Socket errors" | tr -s ' ' || true)
+    echo "round $round $t: p50 ${P50[$t]} p99 ${P99[$t]} p99.9 ${P999[$t]} ms, $(echo "$out" | awk '/Requests\/sec/ {print $2}')/s $bad"
+  done
+  echo "   steal $(steal) % during the round"
+  for t in $TARGETS; do
+    [ "$t" = direct ] && continue
+    ADD50[$t]+="$(awk -v a="${P50[$t]}" -v d="${P50[direct]}" 'BEGIN {printf "%.2f", a - d}') "
+    ADD99[$t]+="$(awk -v a="${P99[$t]}" -v d="${P99[direct]}" 'BEGIN {printf "%.2f", a - d}') "
+    ADD999[$t]+="$(awk -v a="${P999[$t]}" -v d="${P999[direct]}" 'BEGIN {printf "%.2f", a - d}') "
+  done
+done
+median() { printf '%s\n' $1 | sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
+echo "== added latency at ~1,000/s (target - direct of the same round; per round, then the median), ms"
+for t in $TARGETS; do
+  [ "$t" = direct ] && continue
+  printf '   %-8s p50 %s(median %s)   p99 %s(median %s)   p99.9 %s(median %s)\n' "$t" \
+    "${ADD50[$t]}" "$(median "${ADD50[$t]}")" "${ADD99[$t]}" "$(median "${ADD99[$t]}")" "${ADD999[$t]}" "$(median "${ADD999[$t]}")"
+done
+echo "== saturation throughput (wrk -t2 -c32 -d10s)"
+for t in $TARGETS; do
+  [ "$t" = direct ] && continue
+  wrk -t2 -c32 -d10s -s bench/router/vapi.lua "${URL[$t]}" | awk -v t="$t" '/Requests\/sec/ {print "   " t, $2 "/s"}'
+done
+echo "   steal $(steal) % since the last rounds"
