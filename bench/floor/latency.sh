@@ -14,11 +14,7 @@ cd "$(dirname "$0")/../.."
 DUR=${DUR:-15s}; ROUNDS=${ROUNDS:-6}; WARM_SAT=${WARM_SAT:-30s}
 TARGETS=${TARGETS:-"direct nginx netty reactor router"}
 command -v wrk >/dev/null || { echo "needs wrk (apt-get install wrk)"; exit 1; }
-NGINX=$(command -v nginx || true)
-if [ -z "$NGINX" ]; then
-  NGINX=target/bench-router/nginx/usr/sbin/nginx
-  [ -x "$NGINX" ] || { mkdir -p target/bench-router && (cd target/bench-router && apt-get download nginx >/dev/null 2>&1 && dpkg -x nginx_*.deb nginx); }
-fi
+. bench/lib/nginx.sh
 [ -f agent-router/target/agent-router.jar ] || mvn -B -q -ntp -pl agent-router -am -DskipTests package
 lib=target/bench-floor; mkdir -p "$lib"
 if [ ! -d "$lib/lib" ] || [ agent-router/target/agent-router.jar -nt "$lib/lib" ]; then
@@ -30,29 +26,14 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 STUB_PORT=$(free_port); NGINX_PORT=$(free_port); NETTY_PORT=$(free_port); REACTOR_PORT=$(free_port); ROUTER_PORT=$(free_port)
 WORK=$(mktemp -d); PIDS=()
 cleanup() {
-  [ -f "$WORK/nginx/nginx.pid" ] && kill "$(cat "$WORK/nginx/nginx.pid")" 2>/dev/null || true
+  bench_nginx_stop "$WORK/nginx"
   for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
   wait 2>/dev/null || true; rm -rf "$WORK"
 }
 trap cleanup EXIT
 JVM_OPTS=$(grep -v '^#' agent-router/jvm-options)
 java -Xmx256m -Dsun.net.httpserver.nodelay=true bench/router/BackendStub.java "$STUB_PORT" 0 > "$WORK/stub.log" 2>&1 & PIDS+=($!)
-mkdir -p "$WORK/nginx/tmp" "$WORK/nginx/logs"
-cat > "$WORK/nginx/nginx.conf" <<NGINX
-daemon on;
-worker_processes auto;
-pid $WORK/nginx/nginx.pid;
-error_log $WORK/nginx/logs/error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  client_body_temp_path $WORK/nginx/tmp/body; proxy_temp_path $WORK/nginx/tmp/proxy;
-  fastcgi_temp_path $WORK/nginx/tmp/fastcgi; uwsgi_temp_path $WORK/nginx/tmp/uwsgi; scgi_temp_path $WORK/nginx/tmp/scgi;
-  upstream stub { server 127.0.0.1:$STUB_PORT; keepalive 64; }
-  server { listen 127.0.0.1:$NGINX_PORT; location / { proxy_pass http://stub; proxy_http_version 1.1; proxy_set_header Connection ""; } }
-}
-NGINX
-"$NGINX" -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" -e "$WORK/nginx/logs/error.log"
+bench_nginx_start "$WORK/nginx" "$NGINX_PORT" "$STUB_PORT"
 java -Xmx512m $JVM_OPTS -cp "$lib/classes:$cp" NettyProxy "$NETTY_PORT" "http://127.0.0.1:$STUB_PORT/webhooks/vapi" > "$WORK/netty.log" 2>&1 & PIDS+=($!)
 java -Xmx512m $JVM_OPTS -cp "$lib/classes:$cp" MiniProxy "$REACTOR_PORT" "http://127.0.0.1:$STUB_PORT/webhooks/vapi" > "$WORK/reactor.log" 2>&1 & PIDS+=($!)
 cat > "$WORK/unleash.json" <<JSON

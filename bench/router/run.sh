@@ -25,7 +25,7 @@ STUB_PORT=$(free_port); NGINX_PORT=$(free_port); ROUTER_PORT=$(free_port); ROUTE
 WORK=$(mktemp -d)
 PIDS=()
 cleanup() {
-  [ -f "$WORK/nginx/nginx.pid" ] && kill "$(cat "$WORK/nginx/nginx.pid")" 2>/dev/null || true
+  bench_nginx_stop "$WORK/nginx"
   for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
   wait 2>/dev/null || true
   rm -rf "$WORK"
@@ -33,13 +33,8 @@ cleanup() {
 trap cleanup EXIT
 command -v wrk >/dev/null || { echo "needs wrk (apt-get install wrk)"; exit 1; }
 command -v redis-server >/dev/null || { echo "needs redis-server (apt-get install redis-server)"; exit 1; }
-NGINX=$(command -v nginx || true)
-if [ -z "$NGINX" ]; then
-  NGINX=target/bench-router/nginx/usr/sbin/nginx
-  if [ ! -x "$NGINX" ]; then
-    mkdir -p target/bench-router && (cd target/bench-router && apt-get download nginx >/dev/null 2>&1 && dpkg -x nginx_*.deb nginx)
-  fi
-fi
+. bench/lib/nginx.sh
+bench_nginx_find
 "$NGINX" -v 2>&1 | sed 's/^/nginx: /'
 [ -f agent-router/target/agent-router.jar ] || mvn -B -q -pl agent-router -am -DskipTests package
 
@@ -57,25 +52,7 @@ PIDS+=($!)
 redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no --dir "$WORK" > "$WORK/redis.log" 2>&1 &
 PIDS+=($!)
 for i in $(seq 1 50); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
-mkdir -p "$WORK/nginx/tmp" "$WORK/nginx/logs"
-cat > "$WORK/nginx/nginx.conf" <<NGINX
-daemon on;
-worker_processes auto;
-pid $WORK/nginx/nginx.pid;
-error_log $WORK/nginx/logs/error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  client_body_temp_path $WORK/nginx/tmp/body; proxy_temp_path $WORK/nginx/tmp/proxy;
-  fastcgi_temp_path $WORK/nginx/tmp/fastcgi; uwsgi_temp_path $WORK/nginx/tmp/uwsgi; scgi_temp_path $WORK/nginx/tmp/scgi;
-  upstream stub { server 127.0.0.1:$STUB_PORT; keepalive 64; }
-  server {
-    listen 127.0.0.1:$NGINX_PORT;
-    location / { proxy_pass http://stub; proxy_http_version 1.1; proxy_set_header Connection ""; }
-  }
-}
-NGINX
-"$NGINX" -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" -e "$WORK/nginx/logs/error.log"
+bench_nginx_start "$WORK/nginx" "$NGINX_PORT" "$STUB_PORT"
 start_router() { # name port redis-url
   SERVER_PORT=$2 SWITCHBOARD_CONTROL_PLANE_URL=http://127.0.0.1:9 SWITCHBOARD_CLIENT_TOKEN=bench SWITCHBOARD_ROUTER_TOKEN=bench-router:bench-router-secret-0 \
   SWITCHBOARD_V1_URL=http://127.0.0.1:$STUB_PORT SWITCHBOARD_V2_URL=http://127.0.0.1:$STUB_PORT \
