@@ -5,7 +5,14 @@
 # decision) as it confirmed it to the control plane. One run measures every router count in ROUTER_COUNTS
 # (default: the 2-router baseline, then 10 routers), each with its own fresh routers, same control plane.
 # Usage: bench/propagation/run.sh   (from anywhere; TRIALS (per kind), WINDOW_MS, PERIOD_US, ROUTER_COUNTS, MODES, PROBE_TENANTS,
-#        ROUTER_HEAP, ROUTER_JIT, ROUTER_JVM_OPTS (more router JVM options, last), PROBE_WARMUP_MS override)
+#        ROUTER_HEAP, ROUTER_JIT, ROUTER_JVM_OPTS (more router JVM options, last), PROBE_WARMUP_MS, PROBE_JVM_OPTS, ROUTER_PROCESS,
+#        ROUTER_YOUNG, ROUTER_BASE_OPTS (instead of agent-router/jvm-options), ROUTER_JAVA override)
+# ROUTER_PROCESS=separate (default): one JVM per router, as deployed. ROUTER_PROCESS=shared: the routers of a count in
+# one JVM (bench/propagation/SharedJvmRouters.java), each its own application context with its own port, stream, SDK,
+# state and identity; they share the JIT's code, the collector and the event loops. ROUTER_HEAP and ROUTER_YOUNG are
+# then per router: the shared JVM gets N times each, so that each router's garbage still fills a young generation of
+# its own size and a collection (which pauses all N at once) comes as seldom as in a JVM of its own. Left to G1's
+# 5 ms goal, ten routers' garbage went through a 20 MB eden every 0.7 s, pausing all ten for 10-45 ms each time.
 # Everything runs on 127.0.0.1 on free ports; everything started here is stopped on exit (trap). After each router
 # count: the CPU seconds the control plane, the routers, PostgreSQL and the probe used, and the whole machine's.
 set -euo pipefail
@@ -19,7 +26,11 @@ PERIOD_US=${PERIOD_US:-5000}          # one request every 5 ms per router (200/s
 MODES=${MODES:-STREAMING}
 ROUTER_COUNTS=${ROUTER_COUNTS:-"2 10"}
 ROUTER_HEAP=${ROUTER_HEAP:-96m}
-ROUTER_JIT=${ROUTER_JIT:--XX:TieredStopAtLevel=1}   # C1 only: ten JVMs on two cores
+ROUTER_PROCESS=${ROUTER_PROCESS:-separate}
+ROUTER_YOUNG=${ROUTER_YOUNG-20m}        # shared mode only, per router ("" leaves the young generation to the collector)
+ROUTER_BASE_OPTS=${ROUTER_BASE_OPTS-$(grep -v '^#' agent-router/jvm-options)}   # the routers' own JVM options
+if [ "$ROUTER_PROCESS" = shared ]; then ROUTER_JIT=${ROUTER_JIT-}   # one JVM: C1 and C2 as usual
+else ROUTER_JIT=${ROUTER_JIT--XX:TieredStopAtLevel=1}; fi            # C1 only: ten JVMs on two cores
 FLAG=voice_agent_v2
 ADMIN_TOKEN=bench-admin-token
 CLIENT_TOKEN=bench-client-token
@@ -78,23 +89,60 @@ api POST "/api/v1/flags/$FLAG/enable" '{"reason":"bench: start"}'
 api PUT "/api/v1/flags/$FLAG/percentage" '{"percentage":100,"reason":"bench: start"}'
 log "flag $FLAG enabled at 100 %"
 
+router_env() { # index port tag: the router's settings as NAME=value words (environment of its own JVM)
+  printf '%s\n' SERVER_PORT=$2 SWITCHBOARD_CONTROL_PLANE_URL=http://127.0.0.1:$CP_PORT SWITCHBOARD_CLIENT_TOKEN=$CLIENT_TOKEN \
+    SWITCHBOARD_ROUTER_TOKEN=$(printf 'bench-router-%d:bench-router-secret-%02d' "$1" "$1") \
+    SWITCHBOARD_V1_URL=http://127.0.0.1:$V1_PORT SWITCHBOARD_V2_URL=http://127.0.0.1:$V2_PORT SWITCHBOARD_PUBLIC_URL=http://127.0.0.1:$2 \
+    SWITCHBOARD_UNLEASH_BACKUP_FILE=$WORK/router-$3-unleash.json SWITCHBOARD_IDENTIFIER_CACHE_FILE=$WORK/router-$3-identifiers.json
+}
+router_args() { # index mode
+  printf '%s\n' --switchboard.router.router-id=bench-router-$1 --switchboard.router.flag-name=$FLAG \
+    --switchboard.router.signatures.generic.verify=false \
+    --switchboard.router.unleash.mode="$2" --switchboard.router.unleash.poll-interval=1s \
+    --logging.level.io.getunleash=WARN
+}
+# the same settings as options of one application context (shared mode): SWITCHBOARD_V1_URL -> --switchboard.router.v1-url
+router_options() { # index port tag mode
+  local kv name opts=()
+  while read -r kv; do
+    name=${kv%%=*}
+    case $name in
+      SERVER_PORT) opts+=("--server.port=${kv#*=}") ;;
+      SWITCHBOARD_UNLEASH_BACKUP_FILE) opts+=("--switchboard.router.unleash.backup-file=${kv#*=}") ;;
+      SWITCHBOARD_IDENTIFIER_CACHE_FILE) opts+=("--switchboard.router.tenants.cache-file=${kv#*=}") ;;
+      *) name=${name#SWITCHBOARD_}; name=$(echo "$name" | tr 'A-Z_' 'a-z-'); opts+=("--switchboard.router.$name=${kv#*=}") ;;
+    esac
+  done < <(router_env "$1" "$2" "$3")
+  while read -r kv; do opts+=("$kv"); done < <(router_args "$1" "$4")
+  (IFS=';'; echo "${opts[*]}")
+}
 start_routers() { # mode count
   ROUTER_PIDS=(); ROUTER_URLS=()
-  local i port tag
+  local i port tag specs=()
   for i in $(seq 1 "$2"); do
     port=$(free_port); tag="$i-$1-$2"
-    SERVER_PORT=$port SWITCHBOARD_CONTROL_PLANE_URL=http://127.0.0.1:$CP_PORT SWITCHBOARD_CLIENT_TOKEN=$CLIENT_TOKEN \
-    SWITCHBOARD_ROUTER_TOKEN=$(printf 'bench-router-%d:bench-router-secret-%02d' "$i" "$i") \
-    SWITCHBOARD_V1_URL=http://127.0.0.1:$V1_PORT SWITCHBOARD_V2_URL=http://127.0.0.1:$V2_PORT SWITCHBOARD_PUBLIC_URL=http://127.0.0.1:$port \
-    SWITCHBOARD_UNLEASH_BACKUP_FILE=$WORK/router-$tag-unleash.json SWITCHBOARD_IDENTIFIER_CACHE_FILE=$WORK/router-$tag-identifiers.json \
-      java -Xmx"$ROUTER_HEAP" $ROUTER_JIT $(grep -v '^#' agent-router/jvm-options) ${ROUTER_JVM_OPTS:-} -jar "$ROUTER_JAR" \
-        --switchboard.router.router-id=bench-router-$i --switchboard.router.flag-name=$FLAG \
-        --switchboard.router.signatures.generic.verify=false \
-        --switchboard.router.unleash.mode="$1" --switchboard.router.unleash.poll-interval=1s \
-        --logging.level.io.getunleash=WARN >"$WORK/router-$tag.log" 2>&1 &
-    ROUTER_PIDS+=($!); PIDS+=($!); ROUTER_URLS+=("http://127.0.0.1:$port")
+    if [ "$ROUTER_PROCESS" = shared ]; then
+      specs+=("$(router_options "$i" "$port" "$tag" "$1")")
+    else
+      env $(router_env "$i" "$port" "$tag") \
+        java -Xmx"$ROUTER_HEAP" $ROUTER_JIT $ROUTER_BASE_OPTS ${ROUTER_JVM_OPTS:-} -jar "$ROUTER_JAR" \
+          $(router_args "$i" "$1") >"$WORK/router-$tag.log" 2>&1 &
+      ROUTER_PIDS+=($!); PIDS+=($!)
+    fi
+    ROUTER_URLS+=("http://127.0.0.1:$port")
   done
-  for i in $(seq 0 $(($2 - 1))); do wait_http "router-$((i + 1))-$1-$2" "${ROUTER_URLS[$i]}/actuator/health/readiness" "${ROUTER_PIDS[$i]}"; done
+  if [ "$ROUTER_PROCESS" = shared ]; then
+    if [ ! -d "$WORK/router-jar" ]; then mkdir "$WORK/router-jar"; (cd "$WORK/router-jar" && jar xf "$ROOT/$ROUTER_JAR"); fi
+    local heap=$(( ${ROUTER_HEAP%m} * $2 ))m young=""
+    [ -n "$ROUTER_YOUNG" ] && young=-Xmn$(( ${ROUTER_YOUNG%m} * $2 ))m
+    ${ROUTER_JAVA:-java} -Xmx"$heap" $young $ROUTER_JIT $ROUTER_BASE_OPTS ${ROUTER_JVM_OPTS:-} \
+      -cp "$WORK/router-jar/BOOT-INF/classes:$WORK/router-jar/BOOT-INF/lib/*" bench/propagation/SharedJvmRouters.java \
+      "${specs[@]}" >"$WORK/router-shared-$1-$2.log" 2>&1 &
+    ROUTER_PIDS+=($!); PIDS+=($!)
+    for i in $(seq 1 "$2"); do wait_http "router-shared-$1-$2" "${ROUTER_URLS[$((i - 1))]}/actuator/health/readiness" "${ROUTER_PIDS[0]}"; done
+  else
+    for i in $(seq 0 $(($2 - 1))); do wait_http "router-$((i + 1))-$1-$2" "${ROUTER_URLS[$i]}/actuator/health/readiness" "${ROUTER_PIDS[$i]}"; done
+  fi
 }
 stop_routers() { local p; for p in "${ROUTER_PIDS[@]}"; do stop_pid "$p"; done; }
 # CPU accounting per phase (where the machine's two cores went): user+system clock ticks of processes, and of the
@@ -111,9 +159,9 @@ for mode in $MODES; do
   window=$WINDOW_MS; [ "$mode" = POLLING ] && window=$POLL_WINDOW_MS
   for count in $ROUTER_COUNTS; do
     start_routers "$mode" "$count"
-    log "$mode, $count routers (-Xmx$ROUTER_HEAP $ROUTER_JIT): ${ROUTER_URLS[*]}; $(uptime | sed 's/.*load average/load average/')"
+    log "$mode, $count routers ($ROUTER_PROCESS JVMs, -Xmx$ROUTER_HEAP per router$([ "$ROUTER_PROCESS" = shared ] && [ -n "$ROUTER_YOUNG" ] && echo ", -Xmn$ROUTER_YOUNG per router"), JIT: ${ROUTER_JIT:-tiered}): ${ROUTER_URLS[*]}; $(uptime | sed 's/.*load average/load average/')"
     cp0=$(ticks "$CP_PID"); r0=$(ticks "${ROUTER_PIDS[@]}"); pg0=$(ticks $(pg_pids)); m0=$(machine_busy); w0=$(date +%s%N)
-    java -Dsun.net.httpserver.nodelay=true bench/propagation/Probe.java "http://127.0.0.1:$CP_PORT" "$ADMIN_TOKEN" "$FLAG" "$TRIALS" "$window" "$PERIOD_US" \
+    java -Dsun.net.httpserver.nodelay=true ${PROBE_JVM_OPTS:-} bench/propagation/Probe.java "http://127.0.0.1:$CP_PORT" "$ADMIN_TOKEN" "$FLAG" "$TRIALS" "$window" "$PERIOD_US" \
       "$mode-$count" "$V1_PORT" "$V2_PORT" "${ROUTER_URLS[@]}"
     wall=$(awk -v a="$w0" -v b="$(date +%s%N)" 'BEGIN{printf "%.1f", (b - a) / 1e9}')
     log "$mode, $count routers done; $(uptime | sed 's/.*load average/load average/')"

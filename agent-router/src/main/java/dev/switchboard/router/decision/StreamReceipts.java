@@ -16,13 +16,17 @@ import org.slf4j.Marker;
  * ("Received streaming event: …"), made whether or not DEBUG is on. Logback asks its turbo filters about every
  * such call before it checks the level, so this filter notes the time of that call and answers NEUTRAL: logging
  * stays exactly as configured. If a later SDK drops that line, the stage is simply not reported.
+ *
+ * <p>The time is kept per thread: the handler logs, then hands the event to the engine and the backup hook on the
+ * same thread, so the hook reads the receipt of its own client's stream. A time shared by the whole process would
+ * be any client's last receipt wherever several SDK clients share a JVM (each router context of a test or bench).
  */
 final class StreamReceipts extends TurboFilter {
 
     private static final String SDK_LOGGER = "io.getunleash.streaming.StreamingFeatureFetcherImpl";
     private static final String MESSAGE = "Received streaming event";
 
-    private volatile Instant last;
+    private final ThreadLocal<Instant> last = new ThreadLocal<>();
 
     /** Installs one filter in logback, when logback is the logging backend; empty otherwise. */
     static StreamReceipts install() {
@@ -36,16 +40,16 @@ final class StreamReceipts extends TurboFilter {
         return receipts;
     }
 
-    /** The time the handler received its most recent event, if known. */
+    /** When the stream handler running on this thread received its most recent event, if known. */
     Instant last() {
-        return last;
+        return last.get();
     }
 
     @Override
     public FilterReply decide(Marker marker, Logger logger, Level level, String format, Object[] params, Throwable t) {
         if (level == Level.DEBUG && format != null && logger != null && SDK_LOGGER.equals(logger.getName())
                 && format.startsWith(MESSAGE)) {
-            last = Instant.now();
+            last.set(Instant.now());
         }
         return FilterReply.NEUTRAL;
     }
