@@ -32,6 +32,17 @@ public class AlertStore {
     public record Delivery(long id, Long alertId, String sink, String kind, String payload, int attempts) {
     }
 
+    /**
+     * The rule of the alert a router raises by deciding on an older revision than the flag's. It stands outside the
+     * guard's episodes: the guard's scope of a flag (its episode numbers, what it resolves or supersedes) is every
+     * other alert of that flag and tenant, so a router warning neither takes the guard's episode nor is closed by the
+     * guard's verdicts; it is resolved by the router's own confirmation.
+     */
+    public static final String ROUTER_STALE = "router-stale";
+
+    /** The guard's scope: every alert but those outside its episodes. */
+    private static final String GUARD_SCOPE = "rule <> '" + ROUTER_STALE + "'";
+
     private final DatabaseClient db;
     private final JsonMapper json;
     private final AlertProperties properties;
@@ -48,9 +59,9 @@ public class AlertStore {
      */
     public Mono<Integer> episodeFor(String flag, Optional<String> tenant) {
         var spec = db.sql("SELECT coalesce((SELECT max(episode) FROM guard_alerts WHERE flag_name = :flag "
-                        + "AND tenant_id IS NOT DISTINCT FROM :tenant::text AND status = 'open'), "
+                        + "AND tenant_id IS NOT DISTINCT FROM :tenant::text AND status = 'open' AND " + GUARD_SCOPE + "), "
                         + "(SELECT coalesce(max(episode), 0) + 1 FROM guard_alerts WHERE flag_name = :flag "
-                        + "AND tenant_id IS NOT DISTINCT FROM :tenant::text)) AS episode")
+                        + "AND tenant_id IS NOT DISTINCT FROM :tenant::text AND " + GUARD_SCOPE + ")) AS episode")
                 .bind("flag", flag);
         spec = tenant.isPresent() ? spec.bind("tenant", tenant.get()) : spec.bindNull("tenant", String.class);
         return spec.map((row, meta) -> row.get("episode", Integer.class)).one();
@@ -89,11 +100,11 @@ public class AlertStore {
         return spec.then();
     }
 
-    /** Marks the unresolved (open or mitigated) alerts of one scope resolved and returns them. */
+    /** Marks the unresolved (open or mitigated) alerts of one guard scope resolved and returns them. */
     public Flux<OpenAlert> resolve(String flag, Optional<String> tenant, Instant at, String resolution) {
         var spec = db.sql("UPDATE guard_alerts SET status = 'resolved', resolved_at = :at, resolution = :resolution "
                         + "WHERE flag_name = :flag AND status <> 'resolved' AND tenant_id IS NOT DISTINCT FROM :tenant::text "
-                        + "RETURNING id, severity, rule, dedup_key, explanation, episode, tenant_id")
+                        + "AND " + GUARD_SCOPE + " RETURNING id, severity, rule, dedup_key, explanation, episode, tenant_id")
                 .bind("flag", flag).bind("at", at.atOffset(ZoneOffset.UTC)).bind("resolution", resolution);
         spec = tenant.isPresent() ? spec.bind("tenant", tenant.get()) : spec.bindNull("tenant", String.class);
         return spec.map(AlertStore::openAlert).all();
@@ -106,6 +117,19 @@ public class AlertStore {
                         + "RETURNING id, severity, rule, dedup_key, explanation, episode, tenant_id")
                 .bind("id", id).bind("at", at.atOffset(ZoneOffset.UTC)).bind("resolution", resolution)
                 .map(AlertStore::openAlert).one();
+    }
+
+    /** The unresolved alerts of one rule on a flag, oldest first. */
+    public Flux<OpenAlert> unresolved(String flag, String rule) {
+        return db.sql("SELECT id, severity, rule, dedup_key, explanation, episode, tenant_id FROM guard_alerts "
+                        + "WHERE flag_name = :flag AND rule = :rule AND status <> 'resolved' ORDER BY id")
+                .bind("flag", flag).bind("rule", rule).map(AlertStore::openAlert).all();
+    }
+
+    /** The flags with an unresolved alert of this rule. */
+    public Flux<String> flagsWithUnresolved(String rule) {
+        return db.sql("SELECT DISTINCT flag_name FROM guard_alerts WHERE rule = :rule AND status <> 'resolved'")
+                .bind("rule", rule).map((row, meta) -> row.get("flag_name", String.class)).all();
     }
 
     /** The scope's alert is mitigated: its rollback committed. */

@@ -1,6 +1,7 @@
 package dev.switchboard.controlplane.confirmations;
 
 import dev.switchboard.contract.RevisionConfirmation;
+import dev.switchboard.controlplane.alerts.AlertStore;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -9,7 +10,7 @@ import org.springframework.stereotype.Repository;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-/** Router confirmations, completed revisions and the open stale-router alerts, in PostgreSQL. */
+/** Router confirmations and completed revisions, in PostgreSQL (the stale-router alerts are the alert store's). */
 @Repository
 class ConfirmationStore {
 
@@ -18,11 +19,7 @@ class ConfirmationStore {
                Instant firstDecisionAt, Instant confirmedAt, Instant lastSeen) {
     }
 
-    /** An open stale-router alert. */
-    record OpenStale(long id, String routerId, String dedupKey) {
-    }
-
-    static final String STALE_RULE = "router-stale";
+    static final String STALE_RULE = AlertStore.ROUTER_STALE;
 
     private final DatabaseClient db;
 
@@ -60,12 +57,10 @@ class ConfirmationStore {
         return spec.fetch().rowsUpdated().then();
     }
 
-    /** Flags some router confirmed since {@code since}, or with an open stale-router alert: what a round looks at. */
-    Flux<String> activeFlags(Instant since) {
-        return db.sql("SELECT DISTINCT flag_name FROM router_confirmations WHERE last_seen >= :since UNION "
-                        + "SELECT flag_name FROM guard_alerts WHERE rule = :rule AND status = 'open'")
-                .bind("since", utc(since)).bind("rule", STALE_RULE)
-                .map((row, meta) -> row.get("flag_name", String.class)).all();
+    /** Flags some router confirmed since {@code since}. */
+    Flux<String> confirmedFlags(Instant since) {
+        return db.sql("SELECT DISTINCT flag_name FROM router_confirmations WHERE last_seen >= :since")
+                .bind("since", utc(since)).map((row, meta) -> row.get("flag_name", String.class)).all();
     }
 
     /** The routers heard from since {@code since} about this flag. */
@@ -102,25 +97,12 @@ class ConfirmationStore {
                 .map((row, meta) -> row.get("id", Long.class)).one();
     }
 
-    Flux<OpenStale> openStale(String flag) {
-        return db.sql("SELECT id, tenant_id, dedup_key FROM guard_alerts WHERE flag_name = :flag AND rule = :rule "
-                        + "AND status = 'open'")
-                .bind("flag", flag).bind("rule", STALE_RULE)
-                .map((row, meta) -> new OpenStale(row.get("id", Long.class), routerOf(row.get("dedup_key", String.class)),
-                        row.get("dedup_key", String.class)))
-                .all();
-    }
-
-    Mono<Void> resolve(long alertId, Instant at) {
-        return db.sql("UPDATE guard_alerts SET status = 'resolved', resolved_at = :at WHERE id = :id AND status = 'open'")
-                .bind("id", alertId).bind("at", utc(at)).fetch().rowsUpdated().then();
-    }
-
     static String dedupKey(String flag, String routerId) {
         return "switchboard/" + flag + "/" + STALE_RULE + "/" + routerId;
     }
 
-    private static String routerOf(String dedupKey) {
+    /** The router a stale-router alert is about, from its dedup key. */
+    static String routerOf(String dedupKey) {
         int i = dedupKey.indexOf("/" + STALE_RULE + "/");
         return i < 0 ? dedupKey : dedupKey.substring(i + STALE_RULE.length() + 2);
     }

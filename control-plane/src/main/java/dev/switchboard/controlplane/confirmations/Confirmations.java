@@ -85,7 +85,10 @@ public class Confirmations {
 
     /** One round over every flag: record completions the confirmations missed, raise and resolve stale alerts. */
     Mono<Void> round() {
-        return store.activeFlags(clock.now().minus(properties.forgetAfter().plus(properties.interval())))
+        // flags some router confirmed lately, and flags with a stale-router alert still to resolve
+        return Flux.concat(store.confirmedFlags(clock.now().minus(properties.forgetAfter().plus(properties.interval()))),
+                        alerts.flagsWithUnresolved(ConfirmationStore.STALE_RULE))
+                .distinct()
                 .concatMap(flag -> store.lock(flag)
                         .then(flags.find(flag))
                         .flatMap(current -> settle(current, properties.alertsEnabled()))
@@ -132,13 +135,20 @@ public class Confirmations {
         Instant now = clock.now();
         Map<String, RouterConfirmation> counted = view.routerStates().stream()
                 .collect(Collectors.toMap(RouterConfirmation::routerId, r -> r));
-        return store.openStale(flag.name()).collectList().flatMap(open -> {
-            Set<String> alerted = open.stream().map(ConfirmationStore.OpenStale::routerId).collect(Collectors.toSet());
+        return alerts.unresolved(flag.name(), ConfirmationStore.STALE_RULE).collectList().flatMap(open -> {
+            Set<String> alerted = open.stream().map(a -> ConfirmationStore.routerOf(a.dedupKey())).collect(Collectors.toSet());
             Flux<Void> resolved = Flux.fromIterable(open)
-                    .filter(a -> !counted.containsKey(a.routerId()) || counted.get(a.routerId()).current())
-                    .concatMap(a -> store.resolve(a.id(), now).then(alerts.enqueue(a.id(), flag.name(), "slack",
-                            "resolve", a.dedupKey() + "|resolve", AlertMessages.slackResolved(text(flag, view,
-                                    counted.get(a.routerId()), a.routerId(), now)), false)));
+                    .filter(a -> {
+                        RouterConfirmation r = counted.get(ConfirmationStore.routerOf(a.dedupKey()));
+                        return r == null || r.current();
+                    })
+                    .concatMap(a -> {
+                        String routerId = ConfirmationStore.routerOf(a.dedupKey());
+                        RouterConfirmation r = counted.get(routerId);
+                        return alerts.resolveOne(a.id(), now, r == null ? "router no longer counted" : "router confirmed")
+                                .then(alerts.enqueue(a.id(), flag.name(), "slack", "resolve", a.dedupKey() + "|resolve",
+                                        AlertMessages.slackResolved(text(flag, view, r, routerId, now)), false));
+                    });
             boolean overdue = Duration.between(view.changedAt(), now).compareTo(properties.staleAfter()) > 0;
             Flux<Void> raised = !raise || !overdue ? Flux.empty() : Flux.fromIterable(view.routerStates())
                     .filter(r -> !r.current() && !alerted.contains(r.routerId()))

@@ -3,6 +3,7 @@ package dev.switchboard.controlplane.confirmations;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.controlplane.ControlPlaneTest;
+import dev.switchboard.controlplane.alerts.AlertStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -10,8 +11,10 @@ import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.TestPropertySource;
 import tools.jackson.databind.JsonNode;
@@ -26,6 +29,9 @@ import tools.jackson.databind.json.JsonMapper;
 class ConfirmationApiTest extends ControlPlaneTest {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    @Autowired
+    private AlertStore alerts;
 
     private void confirm(String router, String flag, long revision, Instant applied) {
         Map<String, Object> body = new HashMap<>();
@@ -141,6 +147,48 @@ class ConfirmationApiTest extends ControlPlaneTest {
             assertThat(a.path("explanation").asString()).contains(lagging);
             assertThat(a.path("status").asString()).isEqualTo("resolved");
         });
+    }
+
+    @Test
+    void aStaleRouterWarningStaysOutsideTheGuardsEpisodesAndIsResolvedOnlyByTheRoutersConfirmation() {
+        String flag = createFlag(true);
+        // the guard's first episode on this flag, raised and resolved before any router lagged
+        Instant t = Instant.now();
+        int first = alerts.episodeFor(flag, Optional.empty()).block();
+        alerts.insertAlert(flag, Optional.empty(), "critical", "error-rate", "switchboard/" + flag + "/error-rate/e" + first,
+                "test breach", null, "none (notify-only policy)", t, first).block();
+        assertThat(alerts.resolve(flag, Optional.empty(), t, "recovered").collectList().block()).hasSize(1);
+
+        String good = unique("router");
+        String lagging = unique("router");
+        long start = flag(flag).path("revision").asLong();
+        confirm(good, flag, start, Instant.now().minusMillis(1));
+        confirm(lagging, flag, start, Instant.now().minusMillis(1));
+        long revision = setPercentage(flag, 20);
+        confirm(good, flag, revision, Instant.now().minusMillis(1));
+        Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+            confirm(lagging, flag, start, Instant.now().minusSeconds(30));
+            assertThat(openStale(flag)).hasSize(1);
+        });
+
+        // the guard breaches again while the router warning is open: a new episode of its own, and superseding or
+        // resolving the guard's scope leaves the router warning alone
+        int second = alerts.episodeFor(flag, Optional.empty()).block();
+        assertThat(second).as("the router warning does not lend the guard its episode").isEqualTo(first + 1);
+        long guardAlert = alerts.insertAlert(flag, Optional.empty(), "critical", "error-rate",
+                "switchboard/" + flag + "/error-rate/e" + second, "test breach", null, "none", Instant.now(), second).block();
+        assertThat(alerts.resolve(flag, Optional.empty(), Instant.now(), "superseded by episode " + (second + 1))
+                .map(AlertStore.OpenAlert::id).collectList().block()).containsExactly(guardAlert);
+        confirm(lagging, flag, start, Instant.now().minusSeconds(30));
+        assertThat(openStale(flag)).as("still deciding on stale flags: still alerted").hasSize(1);
+
+        // the router catches up: its own confirmation resolves the warning
+        confirm(lagging, flag, revision, Instant.now().minusMillis(1));
+        Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(openStale(flag)).isEmpty());
+        JsonNode all = JSON.readTree(viewer().get().uri("/api/v1/alerts?flag={f}&status=all", flag).exchange()
+                .expectStatus().isOk().expectBody().returnResult().getResponseBody());
+        assertThat(all.valueStream().filter(a -> a.path("rule").asString().equals("router-stale")).toList())
+                .singleElement().satisfies(a -> assertThat(a.path("status").asString()).isEqualTo("resolved"));
     }
 
     @Test
