@@ -39,6 +39,17 @@ public class AuditLog {
         return spec.map((row, meta) -> row.get("id", Long.class)).one();
     }
 
+    /**
+     * The newest event of {@code flag} whose after-state is {@code revision} (the change that made that revision),
+     * leaving out events of {@code exceptAction} (events that only speak of a revision, such as its confirmation).
+     */
+    public Mono<Long> eventLeavingRevision(String flag, long revision, String exceptAction) {
+        return db.sql("SELECT id FROM audit_events WHERE flag_name = :flag AND action <> :except "
+                        + "AND after_state ->> 'revision' = :revision ORDER BY id DESC LIMIT 1")
+                .bind("flag", flag).bind("except", exceptAction).bind("revision", Long.toString(revision))
+                .map((row, meta) -> row.get("id", Long.class)).one();
+    }
+
     public Flux<AuditEvent> find(AuditQuery query) {
         StringBuilder sql = new StringBuilder("SELECT id, at, actor, actor_role, action, flag_name, tenant_id, "
                 + "before_state, after_state, reason, request_id FROM audit_events WHERE true");

@@ -89,14 +89,6 @@ class ConfirmationStore {
         return spec.map((row, meta) -> row.get("revision", Long.class)).one().hasElement();
     }
 
-    /** The audit event of the change that made this revision. */
-    Mono<Long> changeEventId(String flag, long revision) {
-        return db.sql("SELECT id FROM audit_events WHERE flag_name = :flag AND action <> 'flag.confirmed' "
-                        + "AND after_state ->> 'revision' = :revision ORDER BY id DESC LIMIT 1")
-                .bind("flag", flag).bind("revision", Long.toString(revision))
-                .map((row, meta) -> row.get("id", Long.class)).one();
-    }
-
     static String dedupKey(String flag, String routerId) {
         return "switchboard/" + flag + "/" + STALE_RULE + "/" + routerId;
     }

@@ -111,7 +111,7 @@ public class Confirmations {
     }
 
     private Mono<Void> auditCompletion(FlagState flag, FlagConfirmation view) {
-        return store.changeEventId(flag.name(), view.revision()).map(Optional::of).defaultIfEmpty(Optional.empty())
+        return audit.eventLeavingRevision(flag.name(), view.revision(), ACTION).map(Optional::of).defaultIfEmpty(Optional.empty())
                 .flatMap(changeEvent -> {
                     Map<String, Object> after = new LinkedHashMap<>();
                     after.put("revision", view.revision());
