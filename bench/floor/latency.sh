@@ -15,6 +15,7 @@ DUR=${DUR:-15s}; ROUNDS=${ROUNDS:-6}; WARM_SAT=${WARM_SAT:-30s}
 TARGETS=${TARGETS:-"direct nginx netty reactor router"}
 command -v wrk >/dev/null || { echo "needs wrk (apt-get install wrk)"; exit 1; }
 . bench/lib/nginx.sh
+. bench/lib/router-backup.sh
 [ -f agent-router/target/agent-router.jar ] || mvn -B -q -ntp -pl agent-router -am -DskipTests package
 lib=target/bench-floor; mkdir -p "$lib"
 if [ ! -d "$lib/lib" ] || [ agent-router/target/agent-router.jar -nt "$lib/lib" ]; then
@@ -36,12 +37,7 @@ java -Xmx256m -Dsun.net.httpserver.nodelay=true bench/router/BackendStub.java "$
 bench_nginx_start "$WORK/nginx" "$NGINX_PORT" "$STUB_PORT"
 java -Xmx512m $JVM_OPTS -cp "$lib/classes:$cp" NettyProxy "$NETTY_PORT" "http://127.0.0.1:$STUB_PORT/webhooks/vapi" > "$WORK/netty.log" 2>&1 & PIDS+=($!)
 java -Xmx512m $JVM_OPTS -cp "$lib/classes:$cp" MiniProxy "$REACTOR_PORT" "http://127.0.0.1:$STUB_PORT/webhooks/vapi" > "$WORK/reactor.log" 2>&1 & PIDS+=($!)
-cat > "$WORK/unleash.json" <<JSON
-{"version":2,"features":[{"name":"voice_agent_v2","description":"rev=1","type":"release","project":"default","enabled":true,"stale":false,"impressionData":false,"strategies":[{"name":"flexibleRollout","parameters":{"rollout":"100","stickiness":"tenantId","groupId":"voice_agent_v2"},"constraints":[{"contextName":"tenantId","operator":"IN","values":["acme"],"inverted":false,"caseInsensitive":false}]}],"variants":[]}]}
-JSON
-cat > "$WORK/identifiers.json" <<JSON
-{"body":"{\"items\":[{\"provider\":\"vapi\",\"kind\":\"phone_number_id\",\"value\":\"pn_1\",\"tenantId\":\"acme\"}]}","etag":null}
-JSON
+bench_router_backup "$WORK/unleash.json" "$WORK/identifiers.json"
 SERVER_PORT=$ROUTER_PORT SWITCHBOARD_CONTROL_PLANE_URL=http://127.0.0.1:9 SWITCHBOARD_CLIENT_TOKEN=bench SWITCHBOARD_ROUTER_TOKEN=bench-router:bench-router-secret-0 \
   SWITCHBOARD_V1_URL=http://127.0.0.1:$STUB_PORT SWITCHBOARD_V2_URL=http://127.0.0.1:$STUB_PORT \
   SWITCHBOARD_UNLEASH_BACKUP_FILE=$WORK/unleash.json SWITCHBOARD_IDENTIFIER_CACHE_FILE=$WORK/identifiers.json \

@@ -34,19 +34,13 @@ trap cleanup EXIT
 command -v wrk >/dev/null || { echo "needs wrk (apt-get install wrk)"; exit 1; }
 command -v redis-server >/dev/null || { echo "needs redis-server (apt-get install redis-server)"; exit 1; }
 . bench/lib/nginx.sh
+. bench/lib/router-backup.sh
 bench_nginx_find
 "$NGINX" -v 2>&1 | sed 's/^/nginx: /'
 [ -f agent-router/target/agent-router.jar ] || mvn -B -q -pl agent-router -am -DskipTests package
 
 # Cold start without a control plane: flag state and identifiers come from the backup files (acme on v2).
-for r in plain redis; do
-  cat > "$WORK/unleash-$r.json" <<JSON
-{"version":2,"features":[{"name":"voice_agent_v2","description":"rev=1","type":"release","project":"default","enabled":true,"stale":false,"impressionData":false,"strategies":[{"name":"flexibleRollout","parameters":{"rollout":"100","stickiness":"tenantId","groupId":"voice_agent_v2"},"constraints":[{"contextName":"tenantId","operator":"IN","values":["acme"],"inverted":false,"caseInsensitive":false}]}],"variants":[]}]}
-JSON
-  cat > "$WORK/identifiers-$r.json" <<JSON
-{"body":"{\"items\":[{\"provider\":\"vapi\",\"kind\":\"phone_number_id\",\"value\":\"pn_1\",\"tenantId\":\"acme\"}]}","etag":null}
-JSON
-done
+for r in plain redis; do bench_router_backup "$WORK/unleash-$r.json" "$WORK/identifiers-$r.json"; done
 java -Xmx256m -Dsun.net.httpserver.nodelay=true bench/router/BackendStub.java "$STUB_PORT" 0 > "$WORK/stub.log" 2>&1 &
 PIDS+=($!)
 redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no --dir "$WORK" > "$WORK/redis.log" 2>&1 &
