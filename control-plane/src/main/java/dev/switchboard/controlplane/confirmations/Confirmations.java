@@ -137,18 +137,16 @@ public class Confirmations {
                 .collect(Collectors.toMap(RouterConfirmation::routerId, r -> r));
         return alerts.unresolved(flag.name(), ConfirmationStore.STALE_RULE).collectList().flatMap(open -> {
             Set<String> alerted = open.stream().map(a -> ConfirmationStore.routerOf(a.dedupKey())).collect(Collectors.toSet());
-            Flux<Void> resolved = Flux.fromIterable(open)
-                    .filter(a -> {
-                        RouterConfirmation r = counted.get(ConfirmationStore.routerOf(a.dedupKey()));
-                        return r == null || r.current();
-                    })
-                    .concatMap(a -> {
-                        String routerId = ConfirmationStore.routerOf(a.dedupKey());
-                        RouterConfirmation r = counted.get(routerId);
-                        return alerts.resolveOne(a.id(), now, r == null ? "router no longer counted" : "router confirmed")
-                                .then(alerts.enqueue(a.id(), flag.name(), "slack", "resolve", a.dedupKey() + "|resolve",
-                                        AlertMessages.slackResolved(text(flag, view, r, routerId, now)), false));
-                    });
+            Flux<Void> resolved = Flux.fromIterable(open).concatMap(a -> {
+                String routerId = ConfirmationStore.routerOf(a.dedupKey());
+                RouterConfirmation r = counted.get(routerId);
+                if (r != null && !r.current()) {
+                    return Mono.empty(); // still deciding on an old revision: the warning stays
+                }
+                return alerts.resolveOne(a.id(), now, r == null ? "router no longer counted" : "router confirmed")
+                        .then(alerts.enqueue(a.id(), flag.name(), "slack", "resolve", a.dedupKey() + "|resolve",
+                                AlertMessages.slackResolved(text(flag, view, r, routerId, now)), false));
+            });
             boolean overdue = Duration.between(view.changedAt(), now).compareTo(properties.staleAfter()) > 0;
             Flux<Void> raised = !raise || !overdue ? Flux.empty() : Flux.fromIterable(view.routerStates())
                     .filter(r -> !r.current() && !alerted.contains(r.routerId()))
