@@ -95,8 +95,15 @@ public final class Probe {
         Map<String, double[]> perRouterFirst = new LinkedHashMap<>();
         int incomplete = 0;
         long totalErrors = 0;
-        for (int trial = 1; trial <= 2 * trialsPerKind; trial++) {
-            String kind = trial % 2 == 1 ? "total" : "percent";
+        // changes before the measured trials (PROBE_WARMUP_TRIALS, an even number, default 0): the traffic warm-up
+        // compiles the webhook path, these compile the change path (the control plane's change and fan-out, each
+        // router's stream, engine update and confirmation); printed, not counted
+        int warmupTrials = Integer.parseInt(System.getenv().getOrDefault("PROBE_WARMUP_TRIALS", "0"));
+        warmupTrials += warmupTrials % 2;
+        List<Double> warmupLast = new ArrayList<>();
+        for (int step = 1; step <= warmupTrials + 2 * trialsPerKind; step++) {
+            int trial = step - warmupTrials;
+            String kind = step % 2 == 1 ? "total" : "percent";
             // 1. back to enabled at 100 %, confirmed by every router
             change(api, cp, token, flag, "POST", "/enable", "{\"reason\":\"bench: re-enable\"}");
             long base = revisionOf(change(api, cp, token, flag, "PUT", "/percentage", "{\"percentage\":100,\"reason\":\"bench: re-enable\"}"));
@@ -129,8 +136,8 @@ public final class Probe {
             String view = awaitConfirmed(api, cp, token, flag, revision, n, true);
             Instant changedAt = OffsetDateTime.parse(field(view, "updatedAt")).toInstant();
             List<Stages> stages = stages(view, revision, t0);
-            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "trial %2d %-7s rev %d commit %+6.1f ms",
-                    trial, kind, revision, ms(changedAt, t0)));
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%s %-7s rev %d at %s commit %+6.1f ms",
+                    trial >= 1 ? String.format(Locale.ROOT, "trial %2d", trial) : "warm-up " + step, kind, revision, t0.toString().substring(11, 23), ms(changedAt, t0)));
             double lastFirst = Double.NEGATIVE_INFINITY;
             double firstFirst = Double.POSITIVE_INFINITY;
             double lastRecv = Double.NEGATIVE_INFINITY;
@@ -190,10 +197,27 @@ public final class Probe {
                     line.append(String.format(Locale.ROOT, ", last v2 forward %+6.1f ms", worst));
                 }
             }
+            // the slowest answer to a webhook sent from 50 ms before t0 to 100 ms after: a stall anywhere on the path
+            // (router, backend, this probe) shows here as well as in the decisions
+            long slowest = samples.stream().filter(s -> s.sentNs() - t0Ns > -50_000_000L && s.sentNs() - t0Ns < 100_000_000L)
+                    .mapToLong(s -> s.receivedNs() - s.sentNs()).max().orElse(0);
+            line.append(String.format(Locale.ROOT, ", slowest answer %.1f ms", slowest / 1e6));
             if (errors > 0 || skipped.get() > 0) {
                 line.append(" (").append(errors).append(" non-200, ").append(skipped.get()).append(" skipped ticks)");
             }
             System.out.println(line);
+            if (trial <= 0) { // a warm-up change: its figure kept apart, the measured ones start afresh
+                warmupLast.add(complete ? lastFirst : Double.NaN);
+                List.of(last, spread, commitToReceived, receivedToApplied, appliedToFirst, commitToAnswer, receivedSpread,
+                        lastAppliedAll).forEach(Map::clear);
+                lastV2Forward.clear();
+                perRouterFirst.clear();
+                incomplete = 0;
+                totalErrors = 0;
+            }
+        }
+        if (!warmupLast.isEmpty()) {
+            System.out.println(summary(label + " warm-up changes (not counted): API answer -> LAST router's first decision", warmupLast));
         }
         System.out.println();
         for (String kind : List.of("total", "percent")) {
@@ -243,7 +267,7 @@ public final class Probe {
 
     /** Keep-alive connections per router; each sends every CONNECTIONS × period, staggered, so the router gets one
      * request every period and a slow answer on one connection does not hold up the others. */
-    static final int CONNECTIONS = 4;
+    static final int CONNECTIONS = Integer.parseInt(System.getenv().getOrDefault("PROBE_CONNECTIONS", "4"));
 
     /** Tenants the webhooks come from, in turn (PROBE_TENANTS, default 200; 0: a new tenant for every webhook). */
     static final long TENANTS = Long.parseLong(System.getenv().getOrDefault("PROBE_TENANTS", "200")) <= 0

@@ -6,13 +6,17 @@
 # (default: the 2-router baseline, then 10 routers), each with its own fresh routers, same control plane.
 # Usage: bench/propagation/run.sh   (from anywhere; TRIALS (per kind), WINDOW_MS, PERIOD_US, ROUTER_COUNTS, MODES, PROBE_TENANTS,
 #        ROUTER_HEAP, ROUTER_JIT, ROUTER_JVM_OPTS (more router JVM options, last), PROBE_WARMUP_MS, PROBE_JVM_OPTS, ROUTER_PROCESS,
-#        ROUTER_YOUNG, ROUTER_BASE_OPTS (instead of agent-router/jvm-options), ROUTER_JAVA override)
+#        ROUTER_YOUNG, ROUTER_BASE_OPTS (instead of agent-router/jvm-options), ROUTER_JAVA, CP_JVM_OPTS, PROBE_CONNECTIONS, PROBE_WARMUP_TRIALS override)
 # ROUTER_PROCESS=separate (default): one JVM per router, as deployed. ROUTER_PROCESS=shared: the routers of a count in
 # one JVM (bench/propagation/SharedJvmRouters.java), each its own application context with its own port, stream, SDK,
 # state and identity; they share the JIT's code, the collector and the event loops. ROUTER_HEAP and ROUTER_YOUNG are
 # then per router: the shared JVM gets N times each, so that each router's garbage still fills a young generation of
 # its own size and a collection (which pauses all N at once) comes as seldom as in a JVM of its own. Left to G1's
 # 5 ms goal, ten routers' garbage went through a 20 MB eden every 0.7 s, pausing all ten for 10-45 ms each time.
+# The shared JVM's heap is committed and touched at start (-Xms = -Xmx, AlwaysPreTouch): otherwise, for the first
+# minutes, G1 grows the heap by preventive mixed collections and each young pause also takes the page faults of the
+# old regions it promotes into for the first time (system time in the pause), which a router running for days no
+# longer pays.
 # Everything runs on 127.0.0.1 on free ports; everything started here is stopped on exit (trap). After each router
 # count: the CPU seconds the control plane, the routers, PostgreSQL and the probe used, and the whole machine's.
 set -euo pipefail
@@ -81,7 +85,7 @@ log "machine: $(nproc) cores; $(uptime | sed 's/.*load average/load average/')"
 # guard off: under bench load it may roll the flag back by itself (seen: slow answers on an overloaded machine)
 SERVER_PORT=$CP_PORT SPRING_R2DBC_URL=$(bench_r2dbc_url $DB) SPRING_FLYWAY_URL=$(bench_jdbc_url $DB) \
 SWITCHBOARD_BOOTSTRAP_ADMIN_TOKEN=$ADMIN_TOKEN SWITCHBOARD_CLIENT_TOKEN=$CLIENT_TOKEN SWITCHBOARD_ROUTER_TOKEN=$ROUTER_TOKENS SWITCHBOARD_LOG_FORMAT= \
-  java -Xmx512m -jar "$CP_JAR" --switchboard.guard.enabled=false >"$WORK/control-plane.log" 2>&1 &
+  java -Xmx512m ${CP_JVM_OPTS:-} -jar "$CP_JAR" --switchboard.guard.enabled=false >"$WORK/control-plane.log" 2>&1 &
 CP_PID=$!; PIDS+=($CP_PID)
 wait_http control-plane "http://127.0.0.1:$CP_PORT/actuator/health/readiness" "$CP_PID"
 api POST /api/v1/flags "{\"name\":\"$FLAG\",\"description\":\"propagation bench\"}"
@@ -135,7 +139,7 @@ start_routers() { # mode count
     if [ ! -d "$WORK/router-jar" ]; then mkdir "$WORK/router-jar"; (cd "$WORK/router-jar" && jar xf "$ROOT/$ROUTER_JAR"); fi
     local heap=$(( ${ROUTER_HEAP%m} * $2 ))m young=""
     [ -n "$ROUTER_YOUNG" ] && young=-Xmn$(( ${ROUTER_YOUNG%m} * $2 ))m
-    ${ROUTER_JAVA:-java} -Xmx"$heap" $young $ROUTER_JIT $ROUTER_BASE_OPTS ${ROUTER_JVM_OPTS:-} \
+    ${ROUTER_JAVA:-java} -Xmx"$heap" -Xms"$heap" -XX:+AlwaysPreTouch $young $ROUTER_JIT $ROUTER_BASE_OPTS ${ROUTER_JVM_OPTS:-} \
       -cp "$WORK/router-jar/BOOT-INF/classes:$WORK/router-jar/BOOT-INF/lib/*" bench/propagation/SharedJvmRouters.java \
       "${specs[@]}" >"$WORK/router-shared-$1-$2.log" 2>&1 &
     ROUTER_PIDS+=($!); PIDS+=($!)
