@@ -36,9 +36,12 @@ class ConfirmationStore {
     /**
      * Records a confirmation. The same revision again (a heartbeat, the first decision, a restart from backup)
      * keeps when it was first applied and heard and only fills what was missing; another revision replaces the row.
+     * Returns the revision the router's row held before, or -1 for a router new to this flag.
      */
-    Mono<Void> upsert(RevisionConfirmation c, Instant now) {
-        var spec = db.sql("INSERT INTO router_confirmations AS c (router_id, flag_name, revision, source, applied_at, "
+    Mono<Long> upsert(RevisionConfirmation c, Instant now) {
+        var spec = db.sql("WITH before AS (SELECT revision FROM router_confirmations WHERE router_id = :router AND "
+                        + "flag_name = :flag) "
+                        + "INSERT INTO router_confirmations AS c (router_id, flag_name, revision, source, applied_at, "
                         + "received_at, first_decision_at, confirmed_at, last_seen) VALUES (:router, :flag, :revision, "
                         + ":source, :applied, :received, :first, :now, :now) ON CONFLICT (router_id, flag_name) DO UPDATE SET "
                         + "last_seen = EXCLUDED.last_seen, "
@@ -49,12 +52,13 @@ class ConfirmationStore {
                         + "first_decision_at = CASE WHEN c.revision = EXCLUDED.revision THEN COALESCE(c.first_decision_at, "
                         + "EXCLUDED.first_decision_at) ELSE EXCLUDED.first_decision_at END, "
                         + "confirmed_at = CASE WHEN c.revision = EXCLUDED.revision THEN c.confirmed_at ELSE EXCLUDED.confirmed_at END, "
-                        + "revision = EXCLUDED.revision")
+                        + "revision = EXCLUDED.revision "
+                        + "RETURNING COALESCE((SELECT revision FROM before), -1) AS previous")
                 .bind("router", c.routerId()).bind("flag", c.flag()).bind("revision", c.revision())
                 .bind("source", c.source()).bind("applied", utc(c.appliedAt())).bind("now", utc(now));
         spec = c.receivedAt() == null ? spec.bindNull("received", OffsetDateTime.class) : spec.bind("received", utc(c.receivedAt()));
         spec = c.firstDecisionAt() == null ? spec.bindNull("first", OffsetDateTime.class) : spec.bind("first", utc(c.firstDecisionAt()));
-        return spec.fetch().rowsUpdated().then();
+        return spec.map((row, meta) -> row.get("previous", Long.class)).one();
     }
 
     /** Flags some router confirmed since {@code since}. */

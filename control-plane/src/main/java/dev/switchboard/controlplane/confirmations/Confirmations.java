@@ -70,16 +70,23 @@ public class Confirmations {
                 .map(rows -> view(flag, rows, now, properties.silentAfter()));
     }
 
-    /** Takes one router's confirmation (already checked against the contract and the caller's router id). */
+    /**
+     * Takes one router's confirmation (already checked against the contract and the caller's router id). Only a
+     * router's move to another revision can complete one or resolve its stale warning: that is settled under the
+     * flag's lock, at once. The same revision again (the heartbeat every few seconds from every router, the first
+     * decision joining late) only updates the router's row, without the lock, so the routers' heartbeats do not
+     * queue behind each other on the flag; what a silent router's return changes is settled by the next round.
+     */
     Mono<Void> confirm(RevisionConfirmation c) {
         Instant now = clock.now();
         return flags.find(c.flag())
                 .switchIfEmpty(Mono.error(() -> new InvalidInput("flag", "unknown", "no flag named " + c.flag())))
-                .flatMap(flag -> store.lock(flag.name())
-                        .then(store.upsert(c, now))
-                        // the state under the lock: a change committed meanwhile is seen
-                        .then(flags.find(flag.name()))
-                        .flatMap(current -> settle(current, false)))
+                .flatMap(flag -> store.upsert(c, now)
+                        .flatMap(previous -> previous == c.revision() ? Mono.<Void>empty()
+                                : store.lock(flag.name())
+                                        // the state under the lock: a change committed meanwhile is seen
+                                        .then(flags.find(flag.name()))
+                                        .flatMap(current -> settle(current, false))))
                 .as(tx::transactional);
     }
 

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.controlplane.ControlPlaneTest;
 import dev.switchboard.controlplane.alerts.AlertStore;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -12,6 +15,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -189,6 +194,45 @@ class ConfirmationApiTest extends ControlPlaneTest {
                 .expectStatus().isOk().expectBody().returnResult().getResponseBody());
         assertThat(all.valueStream().filter(a -> a.path("rule").asString().equals("router-stale")).toList())
                 .singleElement().satisfies(a -> assertThat(a.path("status").asString()).isEqualTo("resolved"));
+    }
+
+    @Test
+    void heartbeatsDoNotQueueOnTheFlagsLockAndARouterMovingToTheNewRevisionIsSettledUnderIt() throws Exception {
+        String flag = createFlag(true);
+        String a = unique("router");
+        String b = unique("router");
+        long start = flag(flag).path("revision").asLong();
+        confirm(a, flag, start, Instant.now().minusMillis(1));
+        confirm(b, flag, start, Instant.now().minusMillis(1));
+        long revision = setPercentage(flag, 40);
+        confirm(a, flag, revision, Instant.now().minusMillis(1));
+        String lockSql = "hashtext('switchboard-confirmations:' || ?)";
+        try (Connection other = DriverManager.getConnection(DATABASE.jdbcUrl(), DATABASE.user(), DATABASE.password())) {
+            // another replica works on this flag's confirmations and holds its lock
+            try (PreparedStatement lock = other.prepareStatement("SELECT pg_advisory_lock(" + lockSql + ")")) {
+                lock.setString(1, flag);
+                lock.execute();
+            }
+            long t0 = System.nanoTime();
+            confirm(a, flag, revision, Instant.now().minusMillis(1)); // heartbeats: the same revision again
+            confirm(b, flag, start, Instant.now().minusMillis(1));
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("heartbeats answered while the lock is held")
+                    .isLessThan(Duration.ofSeconds(2));
+
+            // b moves to the new revision: that may complete it, so it is settled under the lock and waits for it
+            CompletableFuture<Void> moving = CompletableFuture.runAsync(
+                    () -> confirm(b, flag, revision, Instant.now().minusMillis(1)));
+            Thread.sleep(500);
+            assertThat(moving).as("a move to the new revision waits for the flag's lock").isNotDone();
+            try (PreparedStatement unlock = other.prepareStatement("SELECT pg_advisory_unlock(" + lockSql + ")")) {
+                unlock.setString(1, flag);
+                unlock.execute();
+            }
+            moving.get(10, TimeUnit.SECONDS);
+        }
+        JsonNode c = flag(flag).path("confirmation");
+        assertThat(c.path("confirmedBy").asString()).isEqualTo("2/2");
+        assertThat(c.path("complete").asBoolean()).isTrue();
     }
 
     @Test
