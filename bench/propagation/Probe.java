@@ -39,7 +39,7 @@ import java.util.regex.Pattern;
  * <p>For total rollbacks the probe also measures independently, as the v2 backend, when each router last FORWARDED a
  * webhook to v2 (the old revision's last decision, minus t0), on this JVM's monotonic clock.
  *
- * <p>Before each trial the flag is put back to enabled 100 % and the probe waits until every router confirmed that
+ * <p>Before each trial, with the traffic already flowing, the flag is put back to enabled 100 % and the probe waits until every router confirmed that
  * revision. Args: controlPlaneUrl adminToken flag trialsPerKind windowMs periodUs label v1Port v2Port routerUrl...
  */
 public final class Probe {
@@ -104,15 +104,17 @@ public final class Probe {
         for (int step = 1; step <= warmupTrials + 2 * trialsPerKind; step++) {
             int trial = step - warmupTrials;
             String kind = step % 2 == 1 ? "total" : "percent";
-            // 1. back to enabled at 100 %, confirmed by every router
-            change(api, cp, token, flag, "POST", "/enable", "{\"reason\":\"bench: re-enable\"}");
-            long base = revisionOf(change(api, cp, token, flag, "PUT", "/percentage", "{\"percentage\":100,\"reason\":\"bench: re-enable\"}"));
-            awaitConfirmed(api, cp, token, flag, base, n, false);
-            // 2. steady traffic
+            // 1. steady traffic, already while the flag goes back to enabled at 100 % and every router confirms it:
+            // as under a provider's continuous traffic, each router decides on that revision at once and its first
+            // decision joins its confirmation, instead of ten late first decisions reaching the control plane
+            // just before the change
             ConcurrentLinkedQueue<Sample> samples = new ConcurrentLinkedQueue<>();
             AtomicInteger inFlight = new AtomicInteger();
             AtomicInteger skipped = new AtomicInteger();
             Traffic loops = traffic(routers, run, seq, periodUs, samples, inFlight, skipped);
+            change(api, cp, token, flag, "POST", "/enable", "{\"reason\":\"bench: re-enable\"}");
+            long base = revisionOf(change(api, cp, token, flag, "PUT", "/percentage", "{\"percentage\":100,\"reason\":\"bench: re-enable\"}"));
+            awaitConfirmed(api, cp, token, flag, base, n, false);
             Thread.sleep(300);
             for (int r = 0; r < n; r++) {
                 lastV2Arrival.set(r, Long.MIN_VALUE);
