@@ -15,7 +15,7 @@ import org.springframework.validation.annotation.Validated;
  *                     (a router taken out of service stops holding up {@code --wait} after this time)
  * @param staleAfter   a counted router that has not confirmed a flag's current revision this long after the change
  *                     raises a warning alert: it decides on stale flags
- * @param interval     how often completion and staleness are checked (confirmations themselves are handled at once)
+ * @param interval     how often completion and staleness are checked (a move to a new revision is settled at once)
  */
 @Validated
 @ConfigurationProperties("switchboard.confirmations")
