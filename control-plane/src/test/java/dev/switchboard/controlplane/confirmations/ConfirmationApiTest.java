@@ -164,13 +164,10 @@ class ConfirmationApiTest extends ControlPlaneTest {
                 "test breach", null, "none (notify-only policy)", t, first).block();
         assertThat(alerts.resolve(flag, Optional.empty(), t, "recovered").collectList().block()).hasSize(1);
 
-        String good = unique("router");
-        String lagging = unique("router");
-        long start = flag(flag).path("revision").asLong();
-        confirm(good, flag, start, Instant.now().minusMillis(1));
-        confirm(lagging, flag, start, Instant.now().minusMillis(1));
-        long revision = setPercentage(flag, 20);
-        confirm(good, flag, revision, Instant.now().minusMillis(1));
+        OneMovedOn routers = oneMovedOn(flag, 20);
+        String lagging = routers.behind();
+        long start = routers.start();
+        long revision = routers.revision();
         Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
             confirm(lagging, flag, start, Instant.now().minusSeconds(30));
             assertThat(openStale(flag)).hasSize(1);
@@ -199,13 +196,11 @@ class ConfirmationApiTest extends ControlPlaneTest {
     @Test
     void heartbeatsDoNotQueueOnTheFlagsLockAndARouterMovingToTheNewRevisionIsSettledUnderIt() throws Exception {
         String flag = createFlag(true);
-        String a = unique("router");
-        String b = unique("router");
-        long start = flag(flag).path("revision").asLong();
-        confirm(a, flag, start, Instant.now().minusMillis(1));
-        confirm(b, flag, start, Instant.now().minusMillis(1));
-        long revision = setPercentage(flag, 40);
-        confirm(a, flag, revision, Instant.now().minusMillis(1));
+        OneMovedOn routers = oneMovedOn(flag, 40);
+        String a = routers.ahead();
+        String b = routers.behind();
+        long start = routers.start();
+        long revision = routers.revision();
         String lockSql = "hashtext('switchboard-confirmations:' || ?)";
         try (Connection other = DriverManager.getConnection(DATABASE.jdbcUrl(), DATABASE.user(), DATABASE.password())) {
             // another replica works on this flag's confirmations and holds its lock
@@ -261,6 +256,21 @@ class ConfirmationApiTest extends ControlPlaneTest {
                     .expectBody().jsonPath("$.errors[0].field").isEqualTo(field);
         });
         assertThat(flag(flag).path("confirmation").path("routers").asInt()).isZero();
+    }
+
+    /** Two routers confirmed the flag's revision; then it changed and only the first confirmed the new one. */
+    private record OneMovedOn(String ahead, String behind, long start, long revision) {
+    }
+
+    private OneMovedOn oneMovedOn(String flag, int percentage) {
+        String ahead = unique("router");
+        String behind = unique("router");
+        long start = flag(flag).path("revision").asLong();
+        confirm(ahead, flag, start, Instant.now().minusMillis(1));
+        confirm(behind, flag, start, Instant.now().minusMillis(1));
+        long revision = setPercentage(flag, percentage);
+        confirm(ahead, flag, revision, Instant.now().minusMillis(1));
+        return new OneMovedOn(ahead, behind, start, revision);
     }
 
     private List<JsonNode> openStale(String flag) {
