@@ -6,6 +6,9 @@
 #   netty    wrk -> NettyProxy.java (bare Netty: codec, per-loop keep-alive backend connection, nothing else) -> stub
 #   reactor  wrk -> MiniProxy.java (the same on Reactor Netty, as the router forwards) -> stub
 #   router   wrk -> agent-router (no Redis) -> stub
+#   touched  the same router with its whole heap committed and touched at start (TOUCHED_OPTS, default
+#            -Xms512m -XX:+AlwaysPreTouch): only when named in TARGETS, to tell the collector's first-touch page
+#            faults from the rest of the router's tail
 # then each proxy's saturation throughput (wrk -t2 -c32, 10 s). All JVMs use the router's jvm-options.
 # Usage (repository root; needs wrk, and nginx on PATH or taken as bench/router/run.sh does):
 #   bench/floor/latency.sh           ~12 minutes;   ROUNDS=6 DUR=15s WARM_SAT=30s TARGETS="direct nginx netty reactor router"
@@ -25,6 +28,7 @@ cp=$(ls -d "$lib"/lib/*.jar | tr '\n' ':')
 javac -nowarn -d "$lib/classes" -cp "$cp" bench/floor/MiniProxy.java bench/floor/NettyProxy.java 2>/dev/null
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 STUB_PORT=$(free_port); NGINX_PORT=$(free_port); NETTY_PORT=$(free_port); REACTOR_PORT=$(free_port); ROUTER_PORT=$(free_port)
+TOUCHED_PORT=$(free_port); TOUCHED_OPTS=${TOUCHED_OPTS:--Xms512m -XX:+AlwaysPreTouch}
 WORK=$(mktemp -d); PIDS=()
 cleanup() {
   bench_nginx_stop "$WORK/nginx"
@@ -37,19 +41,23 @@ java -Xmx256m -Dsun.net.httpserver.nodelay=true bench/router/BackendStub.java "$
 bench_nginx_start "$WORK/nginx" "$NGINX_PORT" "$STUB_PORT"
 java -Xmx512m $JVM_OPTS -cp "$lib/classes:$cp" NettyProxy "$NETTY_PORT" "http://127.0.0.1:$STUB_PORT/webhooks/vapi" > "$WORK/netty.log" 2>&1 & PIDS+=($!)
 java -Xmx512m $JVM_OPTS -cp "$lib/classes:$cp" MiniProxy "$REACTOR_PORT" "http://127.0.0.1:$STUB_PORT/webhooks/vapi" > "$WORK/reactor.log" 2>&1 & PIDS+=($!)
-bench_router_backup "$WORK/unleash.json" "$WORK/identifiers.json"
-SERVER_PORT=$ROUTER_PORT SWITCHBOARD_CONTROL_PLANE_URL=http://127.0.0.1:9 SWITCHBOARD_CLIENT_TOKEN=bench SWITCHBOARD_ROUTER_TOKEN=bench-router:bench-router-secret-0 \
-  SWITCHBOARD_V1_URL=http://127.0.0.1:$STUB_PORT SWITCHBOARD_V2_URL=http://127.0.0.1:$STUB_PORT \
-  SWITCHBOARD_UNLEASH_BACKUP_FILE=$WORK/unleash.json SWITCHBOARD_IDENTIFIER_CACHE_FILE=$WORK/identifiers.json \
-  SWITCHBOARD_ROUTER_SIGNATURES_VAPI_SECRET=bench_secret SWITCHBOARD_ROUTER_UNLEASH_MODE=POLLING SWITCHBOARD_ROUTER_REDIS_URL= \
-  LOGGING_LEVEL_IO_GETUNLEASH=ERROR LOGGING_LEVEL_DEV_SWITCHBOARD=ERROR \
-  java -Xmx512m $JVM_OPTS -jar agent-router/target/agent-router.jar > "$WORK/router.log" 2>&1 & PIDS+=($!)
-for _ in $(seq 1 180); do curl -sf "http://127.0.0.1:$ROUTER_PORT/actuator/health/readiness" >/dev/null && break; sleep 1; done
+start_router() { # name port [more JVM options]
+  bench_router_backup "$WORK/$1-unleash.json" "$WORK/$1-identifiers.json"
+  SERVER_PORT=$2 SWITCHBOARD_CONTROL_PLANE_URL=http://127.0.0.1:9 SWITCHBOARD_CLIENT_TOKEN=bench SWITCHBOARD_ROUTER_TOKEN=bench-router:bench-router-secret-0 \
+    SWITCHBOARD_V1_URL=http://127.0.0.1:$STUB_PORT SWITCHBOARD_V2_URL=http://127.0.0.1:$STUB_PORT \
+    SWITCHBOARD_UNLEASH_BACKUP_FILE=$WORK/$1-unleash.json SWITCHBOARD_IDENTIFIER_CACHE_FILE=$WORK/$1-identifiers.json \
+    SWITCHBOARD_ROUTER_SIGNATURES_VAPI_SECRET=bench_secret SWITCHBOARD_ROUTER_UNLEASH_MODE=POLLING SWITCHBOARD_ROUTER_REDIS_URL= \
+    LOGGING_LEVEL_IO_GETUNLEASH=ERROR LOGGING_LEVEL_DEV_SWITCHBOARD=ERROR \
+    java -Xmx512m $JVM_OPTS ${3:-} -jar agent-router/target/agent-router.jar > "$WORK/$1.log" 2>&1 & PIDS+=($!)
+  for _ in $(seq 1 180); do curl -sf "http://127.0.0.1:$2/actuator/health/readiness" >/dev/null && break; sleep 1; done
+}
+start_router router "$ROUTER_PORT"
+case " $TARGETS " in *" touched "*) start_router touched "$TOUCHED_PORT" "$TOUCHED_OPTS" ;; esac
 export RUN_ID
 wrk() { RUN_ID=$(date +%s%N); command wrk "$@"; }
 declare -A URL=([direct]=http://127.0.0.1:$STUB_PORT/webhooks/vapi [nginx]=http://127.0.0.1:$NGINX_PORT/webhooks/vapi
   [netty]=http://127.0.0.1:$NETTY_PORT/webhooks/vapi [reactor]=http://127.0.0.1:$REACTOR_PORT/webhooks/vapi
-  [router]=http://127.0.0.1:$ROUTER_PORT/webhooks/vapi)
+  [router]=http://127.0.0.1:$ROUTER_PORT/webhooks/vapi [touched]=http://127.0.0.1:$TOUCHED_PORT/webhooks/vapi)
 paced() { PACE_MS=9 wrk -t2 -c10 -d"$1" --latency -s bench/router/vapi.lua "$2"; }
 to_ms() { awk '{v=$1; if (v ~ /us$/) {sub(/us$/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v*=1000}; printf "%.3f", v}'; }
 STEAL_PREV=$(awk '/^cpu /{print $9, $2+$3+$4+$5+$6+$7+$8+$9}' /proc/stat)
