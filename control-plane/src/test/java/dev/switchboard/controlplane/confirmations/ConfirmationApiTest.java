@@ -15,12 +15,18 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.ArrayList;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.test.context.TestPropertySource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -39,6 +45,11 @@ class ConfirmationApiTest extends ControlPlaneTest {
     private AlertStore alerts;
 
     private void confirm(String router, String flag, long revision, Instant applied) {
+        confirmVia(web, router, flag, revision, applied);
+    }
+
+    /** A router's confirmation through the control plane {@code controlPlane} is (this one, or a replica). */
+    private void confirmVia(WebTestClient controlPlane, String router, String flag, long revision, Instant applied) {
         Map<String, Object> body = new HashMap<>();
         body.put("routerId", router);
         body.put("flag", flag);
@@ -47,7 +58,8 @@ class ConfirmationApiTest extends ControlPlaneTest {
         body.put("receivedAt", applied.minusNanos(300_000).toString());
         body.put("source", "stream");
         body.put("sentAt", Instant.now().plusMillis(1).toString());
-        asRouter(router).post().uri("/api/v1/router-confirmations").contentType(MediaType.APPLICATION_JSON)
+        controlPlane.mutate().defaultHeader(HttpHeaders.AUTHORIZATION, "Bearer " + asRouterToken(router)).build()
+                .post().uri("/api/v1/router-confirmations").contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(body).exchange().expectStatus().isNoContent();
     }
 
@@ -228,6 +240,46 @@ class ConfirmationApiTest extends ControlPlaneTest {
         JsonNode c = flag(flag).path("confirmation");
         assertThat(c.path("confirmedBy").asString()).isEqualTo("2/2");
         assertThat(c.path("complete").asBoolean()).isTrue();
+    }
+
+    @Test
+    void sixRoutersConfirmingAtOnceThroughTwoControlPlanesCompleteEachChangeOnce() throws Exception {
+        String flag = createFlag(true);
+        List<String> routers = java.util.stream.IntStream.range(0, 6).mapToObj(i -> unique("router")).toList();
+        try (ConfigurableApplicationContext replica = startReplica("--switchboard.guard.enabled=false")) {
+            WebTestClient other = WebTestClient.bindToServer().baseUrl(baseUrlOf(replica))
+                    .responseTimeout(Duration.ofSeconds(10)).build();
+            ExecutorService pool = Executors.newFixedThreadPool(routers.size());
+            try {
+                for (int change = 1; change <= 3; change++) {
+                    long revision = setPercentage(flag, 10 * change);
+                    Instant applied = changedAt(flag(flag)).plusMillis(2);
+                    Thread.sleep(20); // apply times lie before the control planes hear them
+                    // every router confirms the new revision and a heartbeat of it at once, half through each replica
+                    List<CompletableFuture<Void>> sends = new ArrayList<>();
+                    for (int i = 0; i < routers.size(); i++) {
+                        WebTestClient via = i % 2 == 0 ? web : other;
+                        String router = routers.get(i);
+                        sends.add(CompletableFuture.runAsync(() -> {
+                            confirmVia(via, router, flag, revision, applied);
+                            confirmVia(via == web ? other : web, router, flag, revision, applied);
+                        }, pool));
+                    }
+                    CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+                    JsonNode c = flag(flag).path("confirmation");
+                    assertThat(c.path("revision").asLong()).isEqualTo(revision);
+                    assertThat(c.path("confirmedBy").asString()).isEqualTo("6/6");
+                    assertThat(c.path("complete").asBoolean()).isTrue();
+                    JsonNode audit = JSON.readTree(viewer().get().uri("/api/v1/audit?flag={f}", flag).exchange()
+                            .expectStatus().isOk().expectBody().returnResult().getResponseBody()).path("items");
+                    assertThat(audit.valueStream().filter(e -> e.path("action").asString().equals("flag.confirmed")
+                            && e.path("after").path("revision").asLong() == revision).toList())
+                            .as("change %d: its completion audited once", change).hasSize(1);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        }
     }
 
     @Test
