@@ -1,7 +1,8 @@
 # Sourced by the benchmarks that put nginx in front of a backend as the plain-proxy anchor. Never installs or starts
 # the machine's nginx service: it runs the nginx binary from PATH, else the Debian package unpacked into target/.
 #   bench_nginx_start DIR LISTEN_PORT UPSTREAM_PORT   a plain reverse proxy (upstream keep-alive, no access log),
-#                                                     its files under DIR; sets NGINX (the binary)
+#                                                     its files under DIR; sets NGINX (the binary); NGINX_ON (an
+#                                                     array, e.g. taskset -c 1) is put before the command when set
 #   bench_nginx_stop DIR                              stops it (call it from the script's cleanup trap)
 bench_nginx_find() {
   NGINX=$(command -v nginx || true)
@@ -33,7 +34,7 @@ http {
   }
 }
 NGINX
-  "$NGINX" -p "$dir" -c "$dir/nginx.conf" -e "$dir/logs/error.log"
+  ${NGINX_ON[@]+"${NGINX_ON[@]}"} "$NGINX" -p "$dir" -c "$dir/nginx.conf" -e "$dir/logs/error.log"
 }
 bench_nginx_stop() { # DIR
   [ -f "$1/nginx.pid" ] && kill "$(cat "$1/nginx.pid")" 2>/dev/null || true

@@ -11,6 +11,10 @@
 #   bench/router/run.sh              ~9 minutes with the defaults
 #   DUR=30s ROUNDS=2 SAT_DUR=10s     length of each ~1,000/s measurement, rounds, saturation length
 #   WARM_SAT=30s                     saturation warm-up of each target before the rounds
+#   PIN=1                            the load tool and the backend stub on one core (LOAD_CPUS, default 0), the proxy
+#                                    under test (nginx, each router) and Redis on the other (PROXY_CPUS, default 1),
+#                                    as in a deployment where the router does not share its cores with the callers
+#                                    and the backend; unpinned (the default), all of them share every core
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 DUR=${DUR:-30s}; ROUNDS=${ROUNDS:-2}; SAT_DUR=${SAT_DUR:-10s}
@@ -21,6 +25,11 @@ load() { local now st; now=$(awk '/^cpu /{print $9, $2+$3+$4+$5+$6+$7+$8+$9}' /p
   st=$(awk -v a="$STEAL_PREV" -v b="$now" 'BEGIN {split(a,x," "); split(b,y," "); t=y[2]-x[2]; printf "%.1f", (t > 0 ? 100*(y[1]-x[1])/t : 0)}')
   STEAL_PREV=$now
   echo "   [$(nproc) cores; $(uptime | sed 's/.*load average/load average/'); steal $st % since the previous line]"; }
+LOAD_ON=(); PROXY_ON=()
+if [ "${PIN:-0}" = 1 ]; then
+  LOAD_ON=(taskset -c "${LOAD_CPUS:-0}"); PROXY_ON=(taskset -c "${PROXY_CPUS:-1}")
+  echo "pinned: load tool and stub on CPU ${LOAD_CPUS:-0}; nginx, routers and Redis on CPU ${PROXY_CPUS:-1}"
+fi
 STUB_PORT=$(free_port); NGINX_PORT=$(free_port); ROUTER_PORT=$(free_port); ROUTER_REDIS_PORT=$(free_port); REDIS_PORT=$(free_port)
 WORK=$(mktemp -d)
 PIDS=()
@@ -41,19 +50,19 @@ bench_nginx_find
 
 # Cold start without a control plane: flag state and identifiers come from the backup files (acme on v2).
 for r in plain redis; do bench_router_backup "$WORK/unleash-$r.json" "$WORK/identifiers-$r.json"; done
-java -Xmx256m -Dsun.net.httpserver.nodelay=true bench/router/BackendStub.java "$STUB_PORT" 0 > "$WORK/stub.log" 2>&1 &
+"${LOAD_ON[@]}" java -Xmx256m -Dsun.net.httpserver.nodelay=true bench/router/BackendStub.java "$STUB_PORT" 0 > "$WORK/stub.log" 2>&1 &
 PIDS+=($!)
-redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no --dir "$WORK" > "$WORK/redis.log" 2>&1 &
+"${PROXY_ON[@]}" redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no --dir "$WORK" > "$WORK/redis.log" 2>&1 &
 PIDS+=($!)
 for i in $(seq 1 50); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
-bench_nginx_start "$WORK/nginx" "$NGINX_PORT" "$STUB_PORT"
+NGINX_ON=("${PROXY_ON[@]}"); bench_nginx_start "$WORK/nginx" "$NGINX_PORT" "$STUB_PORT"
 start_router() { # name port redis-url
   SERVER_PORT=$2 SWITCHBOARD_CONTROL_PLANE_URL=http://127.0.0.1:9 SWITCHBOARD_CLIENT_TOKEN=bench SWITCHBOARD_ROUTER_TOKEN=bench-router:bench-router-secret-0 \
   SWITCHBOARD_V1_URL=http://127.0.0.1:$STUB_PORT SWITCHBOARD_V2_URL=http://127.0.0.1:$STUB_PORT \
   SWITCHBOARD_UNLEASH_BACKUP_FILE=$WORK/unleash-$1.json SWITCHBOARD_IDENTIFIER_CACHE_FILE=$WORK/identifiers-$1.json \
   SWITCHBOARD_ROUTER_SIGNATURES_VAPI_SECRET=bench_secret SWITCHBOARD_ROUTER_UNLEASH_MODE=POLLING SWITCHBOARD_ROUTER_REDIS_URL=$3 \
   LOGGING_LEVEL_IO_GETUNLEASH=ERROR LOGGING_LEVEL_DEV_SWITCHBOARD=ERROR \
-  java -Xmx512m $(grep -v '^#' agent-router/jvm-options) -jar agent-router/target/agent-router.jar > "$WORK/router-$1.log" 2>&1 &
+  "${PROXY_ON[@]}" java -Xmx512m $(grep -v '^#' agent-router/jvm-options) -jar agent-router/target/agent-router.jar > "$WORK/router-$1.log" 2>&1 &
   PIDS+=($!)
 }
 start_router plain "$ROUTER_PORT" ""
@@ -65,7 +74,8 @@ curl -s "http://127.0.0.1:$ROUTER_REDIS_PORT/actuator/health/readiness" | grep -
 echo "stub: $(head -1 "$WORK/stub.log")"
 
 export RUN_ID  # vapi.lua: call ids unique per wrk invocation (set before each one)
-wrk() { RUN_ID=$(date +%s%N); command wrk "$@"; }
+WRK_BIN=$(command -v wrk)
+wrk() { RUN_ID=$(date +%s%N); "${LOAD_ON[@]}" "$WRK_BIN" "$@"; }
 declare -A URL=([direct]=http://127.0.0.1:$STUB_PORT/webhooks/vapi [nginx]=http://127.0.0.1:$NGINX_PORT/webhooks/vapi
   [router]=http://127.0.0.1:$ROUTER_PORT/webhooks/vapi [router+redis]=http://127.0.0.1:$ROUTER_REDIS_PORT/webhooks/vapi)
 # ~1,000 webhooks/s: 10 connections each pausing PACE_MS (9 ms) between requests (wrk has no fixed-rate mode)
