@@ -1,6 +1,7 @@
 package dev.switchboard.controlplane;
 
 import dev.switchboard.testing.PostgresTestDatabase;
+import dev.switchboard.testing.TcpProxy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,12 +66,26 @@ public abstract class ControlPlaneTest {
      * arguments, so they win over application.yml's environment defaults. The caller closes it.
      */
     protected static ConfigurableApplicationContext startReplica(String... settings) {
+        return startReplica(DATABASE.springProperties(), settings);
+    }
+
+    /**
+     * As {@link #startReplica}, with the replica's run-time connections to the database going through {@code link}
+     * (cut it to take the database away from this replica alone; migrations still connect directly).
+     */
+    protected static ConfigurableApplicationContext startReplicaVia(TcpProxy link, String... settings) {
+        Map<String, String> database = new java.util.HashMap<>(DATABASE.springProperties());
+        database.put("spring.r2dbc.url", DATABASE.r2dbcUrlVia(link.port()));
+        return startReplica(database, settings);
+    }
+
+    private static ConfigurableApplicationContext startReplica(Map<String, String> database, String... settings) {
         List<String> args = new ArrayList<>(List.of("--server.port=0",
                 "--switchboard.security.bootstrap-admin-token=" + ADMIN_TOKEN,
                 "--switchboard.security.client-token=" + CLIENT_TOKEN,
                 "--logging.structured.format.console="));
         args.addAll(List.of(settings));
-        DATABASE.springProperties().forEach((key, value) -> args.add("--" + key + "=" + value));
+        database.forEach((key, value) -> args.add("--" + key + "=" + value));
         return new SpringApplicationBuilder(ControlPlaneApplication.class)
                 .run(args.toArray(String[]::new));
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.controlplane.ControlPlaneTest;
 import dev.switchboard.controlplane.alerts.AlertStore;
+import dev.switchboard.testing.TcpProxy;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -280,6 +281,70 @@ class ConfirmationApiTest extends ControlPlaneTest {
                 pool.shutdownNow();
             }
         }
+    }
+
+    /**
+     * One control plane loses its database while a router lags behind a change: the router's confirmations through
+     * it are refused with 503 and Retry-After (the router sends again; nothing half written), the warning stays one,
+     * and once the link is back the router's next send through the same control plane resolves it. The next change
+     * raises and resolves a warning of its own.
+     */
+    @Test
+    void aControlPlaneCutFromTheDatabaseRefusesConfirmationsWith503AndTheWarningStillRisesAndResolvesOnce() {
+        String flag = createFlag(true);
+        try (TcpProxy link = new TcpProxy(DATABASE.host(), DATABASE.port());
+                ConfigurableApplicationContext replica = startReplicaVia(link, "--switchboard.guard.enabled=false",
+                        "--switchboard.confirmations.stale-after=3s", "--switchboard.confirmations.interval=200ms")) {
+            WebTestClient cutOff = WebTestClient.bindToServer().baseUrl(baseUrlOf(replica))
+                    .responseTimeout(Duration.ofSeconds(30)).build();
+            OneMovedOn routers = oneMovedOn(flag, 20);
+            String lagging = routers.behind();
+            long held = routers.start();
+            long revision = routers.revision();
+            Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+                confirmVia(cutOff, lagging, flag, held, Instant.now().minusSeconds(30));
+                assertThat(openStale(flag)).hasSize(1);
+            });
+
+            link.cut();
+            for (int send = 1; send <= 3; send++) {
+                long sent = send == 3 ? revision : held;
+                cutOff.mutate().defaultHeader(HttpHeaders.AUTHORIZATION, "Bearer " + asRouterToken(lagging)).build()
+                        .post().uri("/api/v1/router-confirmations").contentType(MediaType.APPLICATION_JSON)
+                        .bodyValue(Map.of("routerId", lagging, "flag", flag, "revision", sent,
+                                "appliedAt", Instant.now().minusMillis(1).toString(), "source", "stream"))
+                        .exchange()
+                        .expectStatus().isEqualTo(503)
+                        .expectHeader().exists("Retry-After")
+                        .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON);
+            }
+            assertThat(flag(flag).path("confirmation").path("confirmedBy").asString())
+                    .as("the refused confirmation of the new revision was not recorded").isEqualTo("1/2");
+            assertThat(openStale(flag)).as("the warning stays one while a replica is cut off").hasSize(1);
+
+            link.restore();
+            // the router sends again through the same control plane until its pool is back
+            Awaitility.await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+                    .untilAsserted(() -> confirmVia(cutOff, lagging, flag, revision, Instant.now().minusMillis(1)));
+            Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(openStale(flag)).isEmpty());
+            assertThat(flag(flag).path("confirmation").path("confirmedBy").asString()).isEqualTo("2/2");
+
+            // the next change: the same router lags again and is warned about again, then catches up
+            long next = setPercentage(flag, 30);
+            confirm(routers.ahead(), flag, next, Instant.now().minusMillis(1));
+            Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+                confirmVia(cutOff, lagging, flag, revision, Instant.now().minusSeconds(30));
+                assertThat(openStale(flag)).singleElement().satisfies(a ->
+                        assertThat(a.path("explanation").asString()).contains(lagging, "revision " + revision));
+            });
+            confirmVia(cutOff, lagging, flag, next, Instant.now().minusMillis(1));
+            Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(openStale(flag)).isEmpty());
+        }
+        JsonNode all = JSON.readTree(viewer().get().uri("/api/v1/alerts?flag={f}&status=all", flag).exchange()
+                .expectStatus().isOk().expectBody().returnResult().getResponseBody());
+        assertThat(all.valueStream().filter(a -> a.path("rule").asString().equals("router-stale")).toList())
+                .as("one warning per lagging episode, each resolved").hasSize(2)
+                .allSatisfy(a -> assertThat(a.path("status").asString()).isEqualTo("resolved"));
     }
 
     @Test
