@@ -95,16 +95,14 @@ public class NettyProxy {
         }
     }
     static void forward(EventLoop loop, Pool pool, FullHttpRequest out, Channel front, String key) {
-        {
-            Channel back = pool.idle.pollFirst();
-            if (back != null && back.isActive()) { send(back, out, front, pool, key); return; }
-            new Bootstrap().group(loop).channel(EpollSocketChannel.class).option(ChannelOption.TCP_NODELAY, true)
-                .handler(new ChannelInitializer<Channel>() {
-                    protected void initChannel(Channel ch) { ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(1 << 20)); }
-                }).connect(host, bport).addListener((ChannelFutureListener) f -> {
-                    if (f.isSuccess()) send(f.channel(), out, front, pool, key); else { out.release(); front.close(); }
-                });
-        }
+        Channel back = pool.idle.pollFirst();
+        if (back != null && back.isActive()) { send(back, out, front, pool, key); return; }
+        new Bootstrap().group(loop).channel(EpollSocketChannel.class).option(ChannelOption.TCP_NODELAY, true)
+            .handler(new ChannelInitializer<Channel>() {
+                protected void initChannel(Channel ch) { ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(1 << 20)); }
+            }).connect(host, bport).addListener((ChannelFutureListener) f -> {
+                if (f.isSuccess()) send(f.channel(), out, front, pool, key); else { out.release(); front.close(); }
+            });
     }
     static void send(Channel back, FullHttpRequest out, Channel front, Pool pool, String key) {
         back.pipeline().addLast("answer", new SimpleChannelInboundHandler<FullHttpResponse>() {

@@ -51,6 +51,12 @@ class ConfirmationApiTest extends ControlPlaneTest {
 
     /** A router's confirmation through the control plane {@code controlPlane} is (this one, or a replica). */
     private void confirmVia(WebTestClient controlPlane, String router, String flag, long revision, Instant applied) {
+        sendVia(controlPlane, router, flag, revision, applied).expectStatus().isNoContent();
+    }
+
+    /** A router's confirmation sent through {@code controlPlane}, its answer left to the caller. */
+    private WebTestClient.ResponseSpec sendVia(WebTestClient controlPlane, String router, String flag, long revision,
+            Instant applied) {
         Map<String, Object> body = new HashMap<>();
         body.put("routerId", router);
         body.put("flag", flag);
@@ -59,9 +65,9 @@ class ConfirmationApiTest extends ControlPlaneTest {
         body.put("receivedAt", applied.minusNanos(300_000).toString());
         body.put("source", "stream");
         body.put("sentAt", Instant.now().plusMillis(1).toString());
-        controlPlane.mutate().defaultHeader(HttpHeaders.AUTHORIZATION, "Bearer " + asRouterToken(router)).build()
+        return controlPlane.mutate().defaultHeader(HttpHeaders.AUTHORIZATION, "Bearer " + asRouterToken(router)).build()
                 .post().uri("/api/v1/router-confirmations").contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(body).exchange().expectStatus().isNoContent();
+                .bodyValue(body).exchange();
     }
 
     private JsonNode flag(String flag) {
@@ -309,11 +315,7 @@ class ConfirmationApiTest extends ControlPlaneTest {
             link.cut();
             for (int send = 1; send <= 3; send++) {
                 long sent = send == 3 ? revision : held;
-                cutOff.mutate().defaultHeader(HttpHeaders.AUTHORIZATION, "Bearer " + asRouterToken(lagging)).build()
-                        .post().uri("/api/v1/router-confirmations").contentType(MediaType.APPLICATION_JSON)
-                        .bodyValue(Map.of("routerId", lagging, "flag", flag, "revision", sent,
-                                "appliedAt", Instant.now().minusMillis(1).toString(), "source", "stream"))
-                        .exchange()
+                sendVia(cutOff, lagging, flag, sent, Instant.now().minusMillis(1))
                         .expectStatus().isEqualTo(503)
                         .expectHeader().exists("Retry-After")
                         .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON);
